@@ -97,7 +97,7 @@ impl Graph {
     }
 
     /// Sets (or clears) the uplinks and owner index an edge pair implies.
-    fn update_uplinks(&mut self, a: NodeIndex, relation: Relation, b: NodeIndex, present: bool) {
+    pub(super) fn update_uplinks(&mut self, a: NodeIndex, relation: Relation, b: NodeIndex, present: bool) {
         let (kind_a, kind_b) = (self.kind_at(a), self.kind_at(b));
         if let Some(slot) = relation.slot(kind_b) {
             self.g[a].up.set(slot, present.then_some(b));

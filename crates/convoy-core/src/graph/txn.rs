@@ -7,6 +7,8 @@
 //! after a rollback (a restored node can land in another slot); nothing
 //! observable depends on them.
 
+use std::collections::HashSet;
+
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef as _;
@@ -62,6 +64,46 @@ impl<'g> Txn<'g> {
             self.remove_pair(idx, relation, target);
         }
         if let Some(node) = self.graph.raw_remove_node(idx) {
+            self.undo.push(Undo::RestoreNode(Box::new(node)));
+        }
+    }
+
+    /// Removes many entities at once (a large cascade) with one O(V + E)
+    /// rebuild of petgraph's storage instead of one edge removal at a time:
+    /// petgraph unlinks an edge by walking its endpoints' adjacency lists, so
+    /// removing thousands of tasks that all follow one workflow would cost
+    /// O(tasks × followers). Indices of surviving nodes and edges are kept.
+    pub(super) fn remove_nodes_bulk(&mut self, doomed: &[NodeIndex]) {
+        let set: HashSet<NodeIndex> = doomed.iter().copied().collect();
+        for &n in doomed {
+            let out: Vec<(NodeIndex, EdgeData)> =
+                self.graph.g.edges_directed(n, Direction::Outgoing).map(|e| (e.target(), e.weight().clone())).collect();
+            for (x, data) in out {
+                // A pair between two doomed nodes is seen from both; keep one.
+                if set.contains(&x) && x < n {
+                    continue;
+                }
+                self.mark_reparented(n, data.relation, x);
+                self.graph.update_uplinks(n, data.relation, x, false);
+                self.undo.push(Undo::RestorePair(self.graph.id_of(n), self.graph.id_of(x), data));
+            }
+        }
+        let mut removed: Vec<(NodeIndex, Node)> = Vec::with_capacity(doomed.len());
+        let g = std::mem::take(&mut self.graph.g);
+        self.graph.g = g.filter_map_owned(
+            |idx, node| {
+                if set.contains(&idx) {
+                    removed.push((idx, node));
+                    None
+                } else {
+                    Some(node)
+                }
+            },
+            |_, edge| Some(edge),
+        );
+        for (_, node) in removed {
+            self.graph.ids.remove(&node.entity.id());
+            self.graph.index.remove(&node.entity);
             self.undo.push(Undo::RestoreNode(Box::new(node)));
         }
     }
