@@ -56,7 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for blocker in graph.neighbors(last, Relation::BlockedBy) {
         println!("  - {}", graph.get(blocker).map_or("?".into(), |e| e.data().name().to_string()));
     }
-    println!("its project (O(1) uplink): {:?}", graph.parent(last, Slot::Project).and_then(|p| graph.get(p)).map(|e| e.data().name().to_string()));
+    println!(
+        "its project (O(1) uplink): {:?}",
+        graph.parent(last, Slot::Project).and_then(|p| graph.get(p)).map(|e| e.data().name().to_string())
+    );
 
     graph.apply(&Op::set_stage(tasks[0], convoy_core::model::Tag::new("stage", "IMPLEMENT")?).into())?;
     graph.apply(&Op::update(tasks[0], TaskPatch { status: Some(TaskStatus::Done), ..TaskPatch::default() }).into())?;
@@ -64,11 +67,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for a in graph.recent_activity(tasks[0], 20) {
         println!("  {} {} {}", a.created_at, a.activity_type, a.content.as_deref().unwrap_or(""));
     }
-    println!("tasks DONE: {}, TODO: {}", graph.tasks_with_status(TaskStatus::Done).len(), graph.tasks_with_status(TaskStatus::Todo).len());
+    println!(
+        "tasks DONE: {}, TODO: {}",
+        graph.tasks_with_status(TaskStatus::Done).len(),
+        graph.tasks_with_status(TaskStatus::Todo).len()
+    );
 
     let before = graph.state();
     let cycle = graph.apply(&Op::link(last, Relation::Blocks, tasks[0]).into());
-    println!("\nclosing a dependency cycle is refused: {}", cycle.err().map_or("(accepted?!)".into(), |e| e.to_string()));
+    println!(
+        "\nclosing a dependency cycle is refused: {}",
+        cycle.err().map_or("(accepted?!)".into(), |e| e.to_string())
+    );
     println!("state unchanged after the refusal: {}", graph.state() == before);
 
     graph.apply(&Op::delete(milestone).into())?;
