@@ -85,7 +85,7 @@ mod tests {
     /// removal slow), plus a second project whose task survives.
     fn big_project() -> (Graph, EntityId, EntityId, EntityId, EntityId) {
         let mut b = Batch::new();
-        let mut create = |b: &mut Batch, op: Op| {
+        let create = |b: &mut Batch, op: Op| {
             let id = op.subject();
             b.push(op);
             id
