@@ -105,18 +105,17 @@ impl Graph {
         for slot in [Slot::Workstream, Slot::Milestone, Slot::Slice, Slot::ParentTask] {
             let Some(other) = node.up.get(slot) else { continue };
             let found = self.project_of(other);
-            if let (Some(expected), Some(found)) = (project, found) {
-                if expected != found {
-                    return Err(self.misplaced(id, slot, other, expected, found));
-                }
+            if let (Some(expected), Some(found)) = (project, found)
+                && expected != found
+            {
+                return Err(self.misplaced(id, slot, other, expected, found));
             }
         }
-        if let (Some(slice), Some(milestone)) = (node.up.get(Slot::Slice), node.up.get(Slot::Milestone)) {
-            if let Some(found) = self.g[slice].up.get(Slot::Milestone) {
-                if found != milestone {
-                    return Err(self.misplaced(id, Slot::Slice, slice, milestone, found));
-                }
-            }
+        if let (Some(slice), Some(milestone)) = (node.up.get(Slot::Slice), node.up.get(Slot::Milestone))
+            && let Some(found) = self.g[slice].up.get(Slot::Milestone)
+            && found != milestone
+        {
+            return Err(self.misplaced(id, Slot::Slice, slice, milestone, found));
         }
         if let (Some(workflow), Some(stage)) = (node.up.get(Slot::Workflow), task.current_stage.as_ref()) {
             let workflow = &self.g[workflow].entity;

@@ -150,9 +150,25 @@ impl<'g> Txn<'g> {
     pub(super) fn commit(self) {}
 
     /// Undoes every change, newest first. O(changes).
-    pub(super) fn rollback(self) {
-        let Self { graph, undo, .. } = self;
-        for step in undo.into_iter().rev() {
+    pub(super) fn rollback(mut self) {
+        self.undo_to(0);
+    }
+
+    /// The point [`Txn::undo_to`] returns to, and the start of a fresh set
+    /// of closing checks: what later ops change is checked on its own.
+    pub(super) fn savepoint(&mut self) -> usize {
+        self.check.clear();
+        self.reparented.clear();
+        self.restaged.clear();
+        self.undo.len()
+    }
+
+    /// Undoes the changes made since `savepoint`, newest first.
+    /// O(changes undone).
+    pub(super) fn undo_to(&mut self, savepoint: usize) {
+        let graph = &mut *self.graph;
+        let undone = self.undo.split_off(savepoint.min(self.undo.len()));
+        for step in undone.into_iter().rev() {
             match step {
                 Undo::RemoveNode(id) => {
                     if let Some(&idx) = graph.ids.get(&id) {

@@ -850,10 +850,11 @@ impl<'a> Builder<'a> {
             return Ok(Some(id));
         }
         let other = self.choose(place.pick, Some(kind));
-        if placed && self.graph.get(other).is_some_and(|e| e.kind() == kind) {
-            if let Some(elsewhere) = self.project_at_start(other).filter(|&p| p != project) {
-                self.expect(|| format!("{kind} {other} lies in project {elsewhere}, not the task's {project}"));
-            }
+        if placed
+            && self.graph.get(other).is_some_and(|e| e.kind() == kind)
+            && let Some(elsewhere) = self.project_at_start(other).filter(|&p| p != project)
+        {
+            self.expect(|| format!("{kind} {other} lies in project {elsewhere}, not the task's {project}"));
         }
         Ok(Some(other))
     }
@@ -1159,19 +1160,19 @@ impl<'a> Builder<'a> {
                 _ => Attach::Down,
             }
         };
-        if let Some(place) = t.workstream {
-            if let Some(w) = self.place(place, EntityKind::Workstream, project, true)? {
-                self.attach(id, w, Relation::Contains, style());
-            }
+        if let Some(place) = t.workstream
+            && let Some(w) = self.place(place, EntityKind::Workstream, project, true)?
+        {
+            self.attach(id, w, Relation::Contains, style());
         }
         let mut slice_milestone = None;
-        if let Some(place) = t.slice {
-            if let Some(s) = self.place(place, EntityKind::Slice, project, true)? {
-                if self.kind_of(s) == Some(EntityKind::Slice) {
-                    slice_milestone = self.parent_of(s, Slot::Milestone);
-                }
-                self.attach(id, s, Relation::Contains, style());
+        if let Some(place) = t.slice
+            && let Some(s) = self.place(place, EntityKind::Slice, project, true)?
+        {
+            if self.kind_of(s) == Some(EntityKind::Slice) {
+                slice_milestone = self.parent_of(s, Slot::Milestone);
             }
+            self.attach(id, s, Relation::Contains, style());
         }
         if let Some(place) = t.milestone {
             let milestone = match (place.local, slice_milestone) {
@@ -1186,10 +1187,10 @@ impl<'a> Builder<'a> {
                 self.attach(id, m, Relation::Contains, style());
             }
         }
-        if let Some(place) = t.parent {
-            if let Some(p) = self.place(place, EntityKind::Task, project, true)? {
-                self.attach(id, p, Relation::HasSubtask, style());
-            }
+        if let Some(place) = t.parent
+            && let Some(p) = self.place(place, EntityKind::Task, project, true)?
+        {
+            self.attach(id, p, Relation::HasSubtask, style());
         }
         let mut stage_set = false;
         if let Some((pick, stage)) = t.workflow {
@@ -1205,31 +1206,31 @@ impl<'a> Builder<'a> {
                 self.push(Op::SetStage { task: id, stage, activity, actor: None, at });
                 stage_set = true;
             }
-            if let (false, Some(stage), Some(stages)) = (stage_set, &stage_field, &stages) {
-                if stages.get(stage).is_none() {
-                    self.expect(|| format!("created in stage {stage:?}, not one of workflow {workflow}'s"));
-                }
+            if let (false, Some(stage), Some(stages)) = (stage_set, &stage_field, &stages)
+                && stages.get(stage).is_none()
+            {
+                self.expect(|| format!("created in stage {stage:?}, not one of workflow {workflow}'s"));
             }
         }
         if let Some(pick) = t.owner {
             let user = self.container(pick, EntityKind::User)?;
             self.attach(id, user, Relation::Owns, style());
         }
-        if let Some((place, forward)) = t.blocks {
-            if let Some(other) = self.place(place, EntityKind::Task, project, false)? {
-                let inverse = matches!(style(), Attach::Up);
-                if forward {
-                    self.link(id, Relation::Blocks, other, inverse);
-                } else {
-                    self.link(other, Relation::Blocks, id, inverse);
-                }
+        if let Some((place, forward)) = t.blocks
+            && let Some(other) = self.place(place, EntityKind::Task, project, false)?
+        {
+            let inverse = matches!(style(), Attach::Up);
+            if forward {
+                self.link(id, Relation::Blocks, other, inverse);
+            } else {
+                self.link(other, Relation::Blocks, id, inverse);
             }
         }
-        if let Some(place) = t.related {
-            if let Some(other) = self.place(place, EntityKind::Task, project, false)? {
-                let inverse = matches!(style(), Attach::Up);
-                self.link(id, Relation::RelatedTo, other, inverse);
-            }
+        if let Some(place) = t.related
+            && let Some(other) = self.place(place, EntityKind::Task, project, false)?
+        {
+            let inverse = matches!(style(), Attach::Up);
+            self.link(id, Relation::RelatedTo, other, inverse);
         }
         Ok(())
     }
@@ -1702,10 +1703,10 @@ fn apply_and_replay(plan: &[Vec<Step>], stats: &mut Stats) -> R<()> {
                 stats.refusal(&err, &origins);
                 stats.big_deletes_refused += big_deletes;
                 stats.predicted += usize::from(expect_refusal.is_some());
-                if let BatchError::Op { index, .. } = &err {
-                    if *index >= batch.len() {
-                        return fail(format!("{err} names op {index} of a batch of {}", batch.len()));
-                    }
+                if let BatchError::Op { index, .. } = &err
+                    && *index >= batch.len()
+                {
+                    return fail(format!("{err} names op {index} of a batch of {}", batch.len()));
                 }
                 if g.state() != before {
                     return fail(format!("refused batch ({err}) changed the state\nbatch: {batch:#?}"));

@@ -1,0 +1,496 @@
+//! The concurrent, durable handle.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use convoy_core::{Batch, Graph};
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
+
+use crate::codec;
+use crate::dir::{self, Listing};
+use crate::error::{CloseError, CommitError, IoError, OpenError, SnapshotError};
+use crate::log::record::MAX_RECORD_LEN;
+use crate::log::writer::LogWriter;
+use crate::options::{FsyncPolicy, Options};
+use crate::recovery::{self, RecoveryReport};
+use crate::snapshot;
+use crate::storage::LockGuard;
+
+/// A durable Convoy graph in a data directory. `Send + Sync`: share it
+/// behind an `Arc`.
+///
+/// Readers take [`Db::read`] and never wait for the disk. Writers call
+/// [`Db::commit`]; commits are serialised, checked in memory, written to the
+/// log (concurrent commits share one write and one sync), and only then
+/// applied to the graph under its write lock, so readers never see a batch
+/// that is not durable, nor half of one.
+#[derive(Debug)]
+pub struct Db {
+    shared: Arc<Shared>,
+    worker: Mutex<Option<Worker>>,
+    report: RecoveryReport,
+}
+
+#[derive(Debug)]
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+    handle: JoinHandle<()>,
+}
+
+#[derive(Debug)]
+enum Job {
+    Snapshot,
+    Stop,
+}
+
+/// A commit waiting for the group leader.
+#[derive(Debug)]
+struct Request {
+    batch: Batch,
+    result: Mutex<Option<Result<u64, CommitError>>>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    dir: PathBuf,
+    options: Options,
+    graph: RwLock<Graph>,
+    log: Mutex<LogWriter>,
+    queue: Mutex<Vec<Arc<Request>>>,
+    poisoned: AtomicBool,
+    poison_cause: Mutex<Option<String>>,
+    last_seq: AtomicU64,
+    ops_since_snapshot: AtomicU64,
+    bytes_since_snapshot: AtomicU64,
+    snapshot_pending: AtomicBool,
+    snapshots: Mutex<Option<u64>>,
+    background_error: Mutex<Option<String>>,
+    commits: AtomicU64,
+    syncs: AtomicU64,
+    _lock: Box<dyn LockGuard>,
+}
+
+/// What [`Db::snapshot`] did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub struct SnapshotInfo {
+    /// The last record the snapshot includes.
+    pub seq: u64,
+    /// The file written, or `None` if the newest snapshot was already at
+    /// `seq`.
+    pub path: Option<PathBuf>,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Time to rebuild the state from the files (off every lock).
+    pub rebuild: Duration,
+    /// Time to encode and write it durably.
+    pub write: Duration,
+    /// How long the commit path was held up (rolling the log segment).
+    pub writer_stall: Duration,
+}
+
+/// Counters of a handle since it was opened.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Sequence number of the last acknowledged commit.
+    pub last_seq: u64,
+    /// Commits acknowledged.
+    pub commits: u64,
+    /// Log syncs done for commits (fewer than `commits` when group commit
+    /// merged some).
+    pub syncs: u64,
+    /// Sequence number of the newest snapshot this handle wrote.
+    pub snapshot: Option<u64>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the data directory `dir`: takes its lock,
+    /// recovers (see [`RecoveryReport`]), and starts the background thread
+    /// for snapshots and interval syncs. Cost: reading the newest snapshot
+    /// and the log after it.
+    ///
+    /// # Errors
+    /// [`OpenError::Locked`] if another handle holds the directory; the
+    /// damage or I/O errors recovery meets (see [`OpenError`]).
+    pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Self, OpenError> {
+        let dir = dir.as_ref().to_path_buf();
+        let storage = Arc::clone(&options.storage);
+        storage.create_dir_all(&dir).map_err(|e| IoError::new("create directory", &dir, e))?;
+        let lock_path = dir.join(dir::LOCK);
+        let lock = storage.lock(&lock_path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock => OpenError::Locked { dir: dir.clone() },
+            _ => OpenError::Io(IoError::new("lock", &lock_path, e)),
+        })?;
+        let recovered = recovery::recover(&storage, &dir, options.segment_size, options.repair)?;
+        let newest = Listing::read(storage.as_ref(), &dir)?.snapshots.last().map(|(seq, _)| *seq);
+        let report = recovered.report;
+        let shared = Arc::new(Shared {
+            dir,
+            options,
+            graph: RwLock::new(recovered.graph),
+            log: Mutex::new(recovered.writer),
+            queue: Mutex::new(Vec::new()),
+            poisoned: AtomicBool::new(false),
+            poison_cause: Mutex::new(None),
+            last_seq: AtomicU64::new(report.last_seq),
+            ops_since_snapshot: AtomicU64::new(0),
+            bytes_since_snapshot: AtomicU64::new(0),
+            snapshot_pending: AtomicBool::new(false),
+            snapshots: Mutex::new(newest),
+            background_error: Mutex::new(None),
+            commits: AtomicU64::new(0),
+            syncs: AtomicU64::new(0),
+            _lock: lock,
+        });
+        let worker = Worker::start(Arc::clone(&shared))
+            .map_err(|e| OpenError::Io(IoError::new("spawn background thread", &shared.dir, e)))?;
+        Ok(Self { shared, worker: Mutex::new(Some(worker)), report })
+    }
+
+    /// What recovery found and did when this handle opened.
+    #[must_use]
+    pub fn recovery_report(&self) -> &RecoveryReport {
+        &self.report
+    }
+
+    /// The data directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.shared.dir
+    }
+
+    /// Shared read access to the graph, for queries. Holds off commits'
+    /// in-memory apply step (microseconds each) while held, never the disk.
+    /// O(1) when no commit is applying.
+    pub fn read(&self) -> RwLockReadGuard<'_, Graph> {
+        self.shared.graph.read()
+    }
+
+    /// Sequence number of the last acknowledged commit (0 for none). O(1).
+    #[must_use]
+    pub fn last_seq(&self) -> u64 {
+        self.shared.last_seq.load(Ordering::Acquire)
+    }
+
+    /// Counters since open. O(1).
+    #[must_use]
+    pub fn stats(&self) -> Stats {
+        let s = &self.shared;
+        Stats {
+            last_seq: self.last_seq(),
+            commits: s.commits.load(Ordering::Relaxed),
+            syncs: s.syncs.load(Ordering::Relaxed),
+            snapshot: *s.snapshots.lock(),
+        }
+    }
+
+    /// The last error of a background snapshot or interval sync, if any.
+    #[must_use]
+    pub fn background_error(&self) -> Option<String> {
+        self.shared.background_error.lock().clone()
+    }
+
+    /// Commits a batch atomically and durably under the fsync policy, and
+    /// returns its sequence number once it is. The batch is checked
+    /// against the graph first: a refused batch writes nothing. Concurrent
+    /// commits are grouped: one log write and one sync for the group.
+    ///
+    /// Cost: applying the batch about three times in memory (check, undo,
+    /// apply; the graph's write lock is held only for these), encoding it,
+    /// and one write (plus one `fdatasync` under [`FsyncPolicy::Always`])
+    /// shared with the group.
+    ///
+    /// # Errors
+    /// [`CommitError::Refused`] names the op the graph refused;
+    /// [`CommitError::TooLarge`] a batch over a log record's maximum;
+    /// [`CommitError::Io`] a failed write or sync, after which the handle
+    /// is poisoned and every commit fails with [`CommitError::Poisoned`].
+    pub fn commit(&self, batch: Batch) -> Result<u64, CommitError> {
+        self.shared.check_poison()?;
+        let request = Arc::new(Request { batch, result: Mutex::new(None) });
+        self.shared.queue.lock().push(Arc::clone(&request));
+        let mut log = self.shared.log.lock();
+        if let Some(result) = request.result.lock().take() {
+            return result;
+        }
+        let group = std::mem::take(&mut *self.shared.queue.lock());
+        self.shared.commit_group(&mut log, &group);
+        drop(log);
+        self.shared.maybe_snapshot(self.worker.lock().as_ref());
+        let result = request.result.lock().take();
+        result.unwrap_or_else(|| Err(CommitError::Poisoned { cause: "commit was not processed".into() }))
+    }
+
+    /// Writes a snapshot of the state after the last acknowledged commit
+    /// now, on this thread; then removes what it makes redundant (all but
+    /// the two newest snapshots, and the segments the older of those
+    /// covers). Readers are never stopped; writers wait only while the log
+    /// rolls to a new segment. The state is rebuilt from the files (newest
+    /// snapshot plus log) off every lock, so this costs about one recovery
+    /// of CPU and memory plus writing the file.
+    ///
+    /// # Errors
+    /// [`SnapshotError`]: I/O, damaged source files, or a poisoned handle.
+    /// A failed snapshot leaves earlier snapshots and the log untouched.
+    pub fn snapshot(&self) -> Result<SnapshotInfo, SnapshotError> {
+        self.shared.snapshot()
+    }
+
+    /// Stops the background thread, syncs the log and releases the
+    /// directory. Dropping the handle does the same, ignoring errors.
+    ///
+    /// # Errors
+    /// [`CloseError::Io`] if the final sync fails; [`CloseError::Poisoned`]
+    /// if the handle was poisoned.
+    pub fn close(self) -> Result<(), CloseError> {
+        self.shutdown()
+    }
+
+    fn shutdown(&self) -> Result<(), CloseError> {
+        if let Some(worker) = self.worker.lock().take() {
+            let _ = worker.jobs.send(Job::Stop);
+            let _ = worker.handle.join();
+        }
+        if let Some(cause) = self.shared.poison_cause.lock().clone() {
+            return Err(CloseError::Poisoned { cause });
+        }
+        let mut log = self.shared.log.lock();
+        log.sync().map_err(|e| {
+            self.shared.poison(&e);
+            CloseError::Io(e)
+        })
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        let _ = self.shutdown();
+    }
+}
+
+impl Worker {
+    fn start(shared: Arc<Shared>) -> std::io::Result<Self> {
+        let (jobs, inbox) = mpsc::channel();
+        let tick = match shared.options.fsync {
+            FsyncPolicy::Interval(every) => every,
+            FsyncPolicy::Always | FsyncPolicy::Never => Duration::from_secs(3600),
+        };
+        let handle = std::thread::Builder::new().name("convoy-background".into()).spawn(move || {
+            loop {
+                match inbox.recv_timeout(tick) {
+                    Ok(Job::Snapshot) => {
+                        if let Err(e) = shared.snapshot() {
+                            *shared.background_error.lock() = Some(format!("background snapshot: {e}"));
+                        }
+                        shared.snapshot_pending.store(false, Ordering::Release);
+                    }
+                    Ok(Job::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if matches!(shared.options.fsync, FsyncPolicy::Interval(_)) && !shared.is_poisoned() {
+                            let mut log = shared.log.lock();
+                            if let Err(e) = log.sync() {
+                                shared.poison(&e);
+                                *shared.background_error.lock() = Some(format!("interval sync: {e}"));
+                            }
+                        }
+                    }
+                }
+            }
+        })?;
+        Ok(Self { jobs, handle })
+    }
+}
+
+fn copy_io(e: &IoError) -> IoError {
+    IoError::new(e.op, &e.path, std::io::Error::new(e.source.kind(), e.source.to_string()))
+}
+
+impl Shared {
+    fn is_poisoned(&self) -> bool {
+        self.poisoned.load(Ordering::Acquire)
+    }
+
+    fn check_poison(&self) -> Result<(), CommitError> {
+        if self.is_poisoned() {
+            let cause = self.poison_cause.lock().clone().unwrap_or_default();
+            return Err(CommitError::Poisoned { cause });
+        }
+        Ok(())
+    }
+
+    fn poison(&self, cause: &dyn std::fmt::Display) {
+        let mut slot = self.poison_cause.lock();
+        if slot.is_none() {
+            *slot = Some(cause.to_string());
+        }
+        self.poisoned.store(true, Ordering::Release);
+    }
+
+    /// The leader's work for one group, under the log mutex: encode, check
+    /// in memory, write, sync, apply, and answer every request.
+    fn commit_group(&self, log: &mut LogWriter, group: &[Arc<Request>]) {
+        let answer = |r: &Request, result: Result<u64, CommitError>| *r.result.lock() = Some(result);
+        if let Err(e) = self.check_poison() {
+            for r in group {
+                answer(r, Err(CommitError::Poisoned { cause: e.to_string() }));
+            }
+            return;
+        }
+        let mut candidates: Vec<(&Request, Vec<u8>)> = Vec::with_capacity(group.len());
+        for r in group {
+            match codec::encode_batch(&r.batch) {
+                Err(reason) => answer(r, Err(CommitError::Encode { reason })),
+                Ok(p) if p.len() > MAX_RECORD_LEN as usize => {
+                    answer(r, Err(CommitError::TooLarge { bytes: p.len() as u64, max: u64::from(MAX_RECORD_LEN) }));
+                }
+                Ok(p) => candidates.push((r, p)),
+            }
+        }
+        let verdicts = self.graph.write().validate_sequence(candidates.iter().map(|(r, _)| &r.batch));
+        let mut accepted = Vec::with_capacity(candidates.len());
+        let mut payloads = Vec::with_capacity(candidates.len());
+        for ((r, payload), verdict) in candidates.into_iter().zip(verdicts) {
+            match verdict {
+                Ok(()) => {
+                    accepted.push(r);
+                    payloads.push(payload);
+                }
+                Err(e) => answer(r, Err(CommitError::Refused(e))),
+            }
+        }
+        if accepted.is_empty() {
+            return;
+        }
+        let durable = log.append(&payloads).and_then(|first| {
+            if self.options.fsync == FsyncPolicy::Always {
+                self.syncs.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = log.sync() {
+                    log.undo_last_append();
+                    return Err(e);
+                }
+            }
+            Ok(first)
+        });
+        let first = match durable {
+            Ok(first) => first,
+            Err(e) => {
+                self.poison(&e);
+                for r in accepted {
+                    answer(r, Err(CommitError::Io(copy_io(&e))));
+                }
+                return;
+            }
+        };
+        let mut graph = self.graph.write();
+        for (i, r) in accepted.iter().enumerate() {
+            let seq = first + i as u64;
+            match graph.apply(&r.batch) {
+                Ok(()) => {
+                    self.last_seq.store(seq, Ordering::Release);
+                    answer(r, Ok(seq));
+                }
+                Err(e) => {
+                    // validate_sequence said it applies: a bug, not input.
+                    let cause = format!("internal error: record {seq} passed its check but was refused: {e}");
+                    self.poison(&cause);
+                    answer(r, Err(CommitError::Poisoned { cause }));
+                }
+            }
+        }
+        drop(graph);
+        let ops: usize = accepted.iter().map(|r| r.batch.len()).sum();
+        let bytes: usize = payloads.iter().map(Vec::len).sum();
+        self.commits.fetch_add(accepted.len() as u64, Ordering::Relaxed);
+        self.ops_since_snapshot.fetch_add(ops as u64, Ordering::Relaxed);
+        self.bytes_since_snapshot.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Asks the background thread for a snapshot when the policy says so.
+    fn maybe_snapshot(&self, worker: Option<&Worker>) {
+        let due = self.options.snapshot_ops.is_some_and(|n| self.ops_since_snapshot.load(Ordering::Relaxed) >= n)
+            || self.options.snapshot_bytes.is_some_and(|n| self.bytes_since_snapshot.load(Ordering::Relaxed) >= n);
+        if due
+            && !self.snapshot_pending.swap(true, Ordering::AcqRel)
+            && let Some(worker) = worker
+            && worker.jobs.send(Job::Snapshot).is_err()
+        {
+            self.snapshot_pending.store(false, Ordering::Release);
+        }
+    }
+
+    fn snapshot(&self) -> Result<SnapshotInfo, SnapshotError> {
+        let mut newest = self.snapshots.lock();
+        let poisoned = || SnapshotError::Poisoned { cause: self.poison_cause.lock().clone().unwrap_or_default() };
+        if self.is_poisoned() {
+            return Err(poisoned());
+        }
+        let stall = Instant::now();
+        let upto = {
+            let mut log = self.log.lock();
+            if self.is_poisoned() {
+                return Err(poisoned());
+            }
+            if let Err(e) = log.roll() {
+                self.poison(&e);
+                return Err(SnapshotError::Io(e));
+            }
+            self.ops_since_snapshot.store(0, Ordering::Relaxed);
+            self.bytes_since_snapshot.store(0, Ordering::Relaxed);
+            log.next_seq() - 1
+        };
+        let writer_stall = stall.elapsed();
+        if *newest == Some(upto) {
+            let zero = Duration::ZERO;
+            return Ok(SnapshotInfo { seq: upto, path: None, bytes: 0, rebuild: zero, write: zero, writer_stall });
+        }
+        let storage = self.options.storage.as_ref();
+        let started = Instant::now();
+        let graph = recovery::rebuild(storage, &self.dir, upto).map_err(|e| match e {
+            OpenError::Io(io) => SnapshotError::Io(io),
+            OpenError::LogDamaged(at) => SnapshotError::Damaged(at),
+            other => SnapshotError::Damaged(crate::error::DamageAt {
+                file: self.dir.clone(),
+                offset: 0,
+                seq: Some(upto),
+                damage: crate::error::Damage::Decode { reason: other.to_string() },
+            }),
+        })?;
+        let state = graph.state();
+        drop(graph);
+        let rebuild = started.elapsed();
+        let started = Instant::now();
+        let (path, bytes) = snapshot::write(storage, &self.dir, upto, &state)?;
+        drop(state);
+        let write = started.elapsed();
+        *newest = Some(upto);
+        self.remove_redundant();
+        Ok(SnapshotInfo { seq: upto, path: Some(path), bytes, rebuild, write, writer_stall })
+    }
+
+    /// Keeps the two newest snapshots and the segments the older of them
+    /// needs; removes the rest. Best effort: a file left behind costs
+    /// space, never correctness.
+    fn remove_redundant(&self) {
+        let storage = self.options.storage.as_ref();
+        let Ok(listing) = Listing::read(storage, &self.dir) else { return };
+        let keep_from = listing.snapshots.len().saturating_sub(2);
+        if listing.snapshots.len() < 2 {
+            return;
+        }
+        let base = listing.snapshots[keep_from].0;
+        for (_, path) in &listing.snapshots[..keep_from] {
+            let _ = storage.remove(path);
+        }
+        for pair in listing.segments.windows(2) {
+            if pair[1].0 <= base + 1 {
+                let _ = storage.remove(&pair[0].1);
+            }
+        }
+        let _ = storage.sync_dir(&self.dir);
+    }
+}
