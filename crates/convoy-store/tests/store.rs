@@ -1,0 +1,9 @@
+//! convoy-store's integration tests: one binary, one module per concern.
+//! Long runs sit behind environment variables (see README.md).
+
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+#[path = "store/basics.rs"]
+mod basics;
+#[path = "store/workload.rs"]
+mod workload;
