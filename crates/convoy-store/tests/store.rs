@@ -5,5 +5,11 @@
 
 #[path = "store/basics.rs"]
 mod basics;
+#[path = "store/concurrency.rs"]
+mod concurrency;
+#[path = "store/damage.rs"]
+mod damage;
+#[path = "store/reopen.rs"]
+mod reopen;
 #[path = "store/workload.rs"]
 mod workload;
