@@ -153,9 +153,9 @@ fn replay(
             }
             let batch = codec::decode_batch(record.payload)
                 .map_err(|d| OpenError::LogDamaged(damage_at(path, offset, Some(record.seq), d)))?;
-            graph
-                .apply(&batch)
-                .map_err(|e| OpenError::LogDamaged(damage_at(path, offset, Some(record.seq), Damage::Replay(Box::new(e)))))?;
+            graph.apply(&batch).map_err(|e| {
+                OpenError::LogDamaged(damage_at(path, offset, Some(record.seq), Damage::Replay(Box::new(e))))
+            })?;
             out.next = record.seq + 1;
             out.replayed += 1;
         }

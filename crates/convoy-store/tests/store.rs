@@ -9,6 +9,9 @@ mod basics;
 mod concurrency;
 #[path = "store/damage.rs"]
 mod damage;
+mod faults;
+#[path = "store/kill.rs"]
+mod kill;
 #[path = "store/reopen.rs"]
 mod reopen;
 #[path = "store/workload.rs"]

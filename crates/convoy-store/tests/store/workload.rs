@@ -64,7 +64,8 @@ impl Workload {
             let link = self.link(project, Relation::Contains, id);
             batch.push(link);
             let at = self.at();
-            let activity = Activity::new(ActivityId::from_uuid(uuid::Uuid::from_u128(self.rng.random())), id, "CREATED", at);
+            let activity =
+                Activity::new(ActivityId::from_uuid(uuid::Uuid::from_u128(self.rng.random())), id, "CREATED", at);
             batch.push(Op::RecordActivity(activity.unwrap()));
             ids.push(id);
         }
@@ -95,7 +96,8 @@ impl Workload {
                 }
                 4 | 5 => {
                     if let Some(t) = pick(&mut self.rng) {
-                        let statuses = [TaskStatus::Todo, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Blocked];
+                        let statuses =
+                            [TaskStatus::Todo, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Blocked];
                         let status = statuses[self.rng.random_range(0..statuses.len())];
                         let patch = TaskPatch { status: Some(status), ..TaskPatch::default() };
                         batch.push(Op::Update { id: t, at: self.at(), patch: patch.into() });
