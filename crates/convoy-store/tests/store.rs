@@ -9,7 +9,6 @@ mod basics;
 mod concurrency;
 #[path = "store/damage.rs"]
 mod damage;
-mod faults;
 #[path = "store/kill.rs"]
 mod kill;
 #[path = "store/reopen.rs"]
