@@ -79,19 +79,20 @@ impl Write for Checksummed<'_> {
 pub(crate) fn write(storage: &dyn Storage, dir: &Path, seq: u64, state: &State) -> Result<(PathBuf, u64), IoError> {
     let path = dir.join(dir::snapshot_name(seq));
     let temp = dir.join(format!("{}{}", dir::snapshot_name(seq), dir::TEMP_SUFFIX));
-    let result = write_temp(storage, &temp, seq, state).and_then(|bytes| {
-        storage.rename(&temp, &path).map_err(|e| IoError::new("rename", &temp, e))?;
-        storage.sync_dir(dir).map_err(|e| IoError::new("fsync directory", dir, e))?;
-        Ok(bytes)
-    });
-    match result {
-        Ok(bytes) => Ok((path, bytes)),
-        Err(e) => {
-            // Whichever name the file has now, it is not a durable snapshot.
-            let _ = storage.remove(&temp);
-            Err(e)
-        }
+    let bytes = write_temp(storage, &temp, seq, state).inspect_err(|_| {
+        let _ = storage.remove(&temp);
+    })?;
+    if let Err(e) = storage.rename(&temp, &path) {
+        let _ = storage.remove(&temp);
+        return Err(IoError::new("rename", &temp, e));
     }
+    if let Err(e) = storage.sync_dir(dir) {
+        // The caller is told there is no new snapshot: take it back (best
+        // effort; a complete, synced snapshot left behind is still valid).
+        let _ = storage.remove(&path);
+        return Err(IoError::new("fsync directory", dir, e));
+    }
+    Ok((path, bytes))
 }
 
 fn write_temp(storage: &dyn Storage, temp: &Path, seq: u64, state: &State) -> Result<u64, IoError> {

@@ -9,6 +9,8 @@ mod basics;
 mod concurrency;
 #[path = "store/damage.rs"]
 mod damage;
+#[path = "store/faults.rs"]
+mod faults;
 #[path = "store/kill.rs"]
 mod kill;
 #[path = "store/reopen.rs"]

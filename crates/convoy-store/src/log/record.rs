@@ -85,12 +85,12 @@ pub(crate) fn decode(bytes: &[u8], salt: u32) -> Result<Record<'_>, Damage> {
     Ok(Record { seq, payload })
 }
 
-/// Whether a valid record with a sequence number in `seqs` starts anywhere
-/// in `bytes`: tells a damaged record in the middle of a log from a torn
-/// tail. Cheap checks (length, sequence range) come before the checksum,
-/// so garbage and zeros cost O(1) per offset. O(len) typical.
-pub(crate) fn any_valid_after(bytes: &[u8], salt: u32, seqs: std::ops::RangeInclusive<u64>) -> bool {
-    (0..bytes.len().saturating_sub(HEADER_LEN)).any(|at| {
+/// Where the first valid record with a sequence number in `seqs` starts in
+/// `bytes`, if any: tells a damaged record in the middle of a log from a
+/// torn tail. Cheap checks (length, sequence range) come before the
+/// checksum, so garbage and zeros cost O(1) per offset. O(len) typical.
+pub(crate) fn next_valid(bytes: &[u8], salt: u32, seqs: std::ops::RangeInclusive<u64>) -> Option<usize> {
+    (0..bytes.len().saturating_sub(HEADER_LEN)).find(|&at| {
         let rest = &bytes[at..];
         let plausible = u32_at(rest, 0)
             .is_some_and(|len| len > 0 && len <= MAX_RECORD_LEN && HEADER_LEN + len as usize <= rest.len())
@@ -150,8 +150,8 @@ mod tests {
     fn a_valid_record_is_found_after_garbage() {
         let mut bytes = vec![0xAB; 40];
         bytes.extend(framed(9, b"later"));
-        assert!(any_valid_after(&bytes, 7, 5..=10));
-        assert!(!any_valid_after(&bytes, 7, 10..=20));
-        assert!(!any_valid_after(&[0; 200], 7, 0..=u64::MAX));
+        assert_eq!(next_valid(&bytes, 7, 5..=10), Some(40));
+        assert_eq!(next_valid(&bytes, 7, 10..=20), None);
+        assert_eq!(next_valid(&[0; 200], 7, 0..=u64::MAX), None);
     }
 }

@@ -91,6 +91,22 @@ impl Scan<'_> {
     }
 }
 
+/// Zero bytes from a power loss: unsynced appends can reach the disk out of
+/// order, leaving a zero-filled gap before later records. A gap is a
+/// region that is all zeros or holds a run of at least one sector (512
+/// bytes) of zeros; a bit flip never makes one. Records after such a gap
+/// were never synced, so cutting there keeps an acknowledged prefix.
+fn is_hole(region: &[u8]) -> bool {
+    let mut run = 0usize;
+    for &b in region {
+        run = if b == 0 { run + 1 } else { 0 };
+        if run >= 512 {
+            return true;
+        }
+    }
+    region.iter().all(|&b| b == 0)
+}
+
 /// Reads a whole segment. Never panics, never allocates beyond the list of
 /// record positions. O(bytes).
 ///
@@ -116,10 +132,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, Damage> {
             Err(damage) => {
                 let later = &rest[1..];
                 let most = expected.saturating_add(later.len() as u64 / (record::HEADER_LEN as u64 + 1) + 1);
-                break if record::any_valid_after(later, header.salt, expected..=most) {
-                    Tail::Damaged { offset, seq: expected, damage }
-                } else {
-                    Tail::Torn { offset, damage }
+                break match record::next_valid(later, header.salt, expected..=most) {
+                    Some(next) if !is_hole(&rest[..=next]) => Tail::Damaged { offset, seq: expected, damage },
+                    _ => Tail::Torn { offset, damage },
                 };
             }
         }
@@ -161,6 +176,26 @@ mod tests {
             "{:?}",
             scan.tail
         );
+    }
+
+    #[test]
+    fn a_zero_filled_gap_before_later_records_is_a_torn_tail() {
+        let clean = segment(1, &[b"first", b"second", b"third"]);
+        let second = HEADER_LEN + record::HEADER_LEN + 5;
+        let third = second + record::HEADER_LEN + 6;
+        let mut bytes = clean.clone();
+        bytes[second..third].fill(0);
+        let scan = scan(&bytes).unwrap();
+        assert!(matches!(scan.tail, Tail::Torn { offset, .. } if offset == second as u64), "{:?}", scan.tail);
+        assert_eq!(scan.records.len(), 1);
+        // A few zero bytes inside a record are damage, not a gap.
+        let mut bytes = clean;
+        bytes[second + 3..second + 9].fill(0);
+        assert!(matches!(scan_tail(&bytes), Tail::Damaged { .. }));
+    }
+
+    fn scan_tail(bytes: &[u8]) -> Tail {
+        scan(bytes).unwrap().tail
     }
 
     #[test]
