@@ -1754,6 +1754,7 @@ fn apply_and_replay(plan: &[Vec<Step>], stats: &mut Stats) -> R<()> {
 fn validate_agrees(plan: &[Vec<Step>], stats: &mut Stats) -> R<()> {
     let mut world = World::new();
     let mut g = Graph::new();
+    let mut sequence = Vec::new();
     stats.cases += 1;
     for steps in plan {
         let before = g.state();
@@ -1761,6 +1762,7 @@ fn validate_agrees(plan: &[Vec<Step>], stats: &mut Stats) -> R<()> {
         stats.batches += 1;
         stats.ops += batch.len();
         let verdict = g.validate(&batch);
+        sequence.push((batch.clone(), verdict.clone()));
         invariants(&g, &format!("validate ({verdict:?})"), &batch)?;
         if g.state() != before {
             return fail(format!("validate ({verdict:?}) changed the state\nbatch: {batch:#?}"));
@@ -1774,6 +1776,18 @@ fn validate_agrees(plan: &[Vec<Step>], stats: &mut Stats) -> R<()> {
             Ok(()) => stats.accepted += 1,
             Err(err) => stats.refusal(&err, &origins),
         }
+    }
+    // The whole plan checked as one group from the start agrees with
+    // applying it batch by batch, and leaves the graph untouched.
+    let mut fresh = Graph::new();
+    let verdicts = fresh.validate_sequence(sequence.iter().map(|(batch, _)| batch));
+    for (i, ((_, expected), got)) in sequence.iter().zip(&verdicts).enumerate() {
+        if expected != got {
+            return fail(format!("validate_sequence said {got:?} for batch {i}, apply said {expected:?}"));
+        }
+    }
+    if fresh.state() != Graph::new().state() {
+        return fail("validate_sequence changed the graph");
     }
     stats.entities += g.entity_count();
     stats.relationships += g.relationship_count();
