@@ -53,11 +53,20 @@ fn footer(len: u64, crc: u32) -> [u8; FOOTER_LEN] {
     out
 }
 
-/// Streams bytes into a [`WriteFile`], checksumming and counting them.
+/// Dirty bytes a snapshot write leaves before it syncs them. A journaling
+/// file system commits file-size changes with all dirty data in "ordered"
+/// mode, so a commit's `fdatasync` of the log would otherwise wait for the
+/// whole unsynced part of the snapshot: syncing as it goes bounds that wait
+/// to about this much I/O (RocksDB's `bytes_per_sync`).
+const BYTES_PER_SYNC: u64 = 1 << 20;
+
+/// Streams bytes into a [`WriteFile`], checksumming and counting them, and
+/// syncing every [`BYTES_PER_SYNC`].
 struct Checksummed<'a> {
     file: &'a mut dyn WriteFile,
     crc: u32,
     len: u64,
+    unsynced: u64,
 }
 
 impl Write for Checksummed<'_> {
@@ -65,6 +74,11 @@ impl Write for Checksummed<'_> {
         self.file.write_all(buf)?;
         self.crc = crc32c::crc32c_append(self.crc, buf);
         self.len += buf.len() as u64;
+        self.unsynced += buf.len() as u64;
+        if self.unsynced >= BYTES_PER_SYNC {
+            self.file.sync()?;
+            self.unsynced = 0;
+        }
         Ok(buf.len())
     }
 
@@ -98,7 +112,7 @@ pub(crate) fn write(storage: &dyn Storage, dir: &Path, seq: u64, state: &State) 
 fn write_temp(storage: &dyn Storage, temp: &Path, seq: u64, state: &State) -> Result<u64, IoError> {
     let mut file = storage.create(temp).map_err(|e| IoError::new("create", temp, e))?;
     file.write_all(&header(seq)).map_err(|e| IoError::new("write", temp, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, Checksummed { file: file.as_mut(), crc: 0, len: 0 });
+    let mut out = BufWriter::with_capacity(256 << 10, Checksummed { file: file.as_mut(), crc: 0, len: 0, unsynced: 0 });
     codec::encode_state(&mut out, state).map_err(|e| IoError::new("write", temp, e))?;
     let body = out.into_inner().map_err(|e| IoError::new("write", temp, e.into_error()))?;
     let (len, crc) = (body.len, body.crc);
