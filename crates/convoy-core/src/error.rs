@@ -57,6 +57,14 @@ pub enum FieldError {
         /// The limit.
         max: usize,
     },
+    /// Text holds a NUL character.
+    #[error("field `{field}` holds a NUL character at byte {at}")]
+    Nul {
+        /// The field.
+        field: &'static str,
+        /// Byte offset of the first NUL.
+        at: usize,
+    },
     /// A list has too many items.
     #[error("field `{field}` has more than {max} items")]
     TooMany {

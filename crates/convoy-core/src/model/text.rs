@@ -32,7 +32,10 @@ macro_rules! checked_string {
             ///
             /// # Errors
             /// [`FieldError::TooLong`] over the limit;
-            #[doc = concat!("[`FieldError::Empty`] when blank (", stringify!($blank_ok), " = blank allowed).")]
+            #[doc = concat!("[`FieldError::Empty`] when blank (", stringify!($blank_ok), " = blank allowed);")]
+            /// [`FieldError::Nul`] for a NUL character (PostgreSQL's `text`,
+            /// the seeds' column type, refuses it too; and the store relies
+            /// on records holding no long zero runs, see ARCHITECTURE.md).
             pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, FieldError> {
                 let value: String = value.into();
                 if value.len() > $max {
@@ -40,6 +43,9 @@ macro_rules! checked_string {
                 }
                 if !$blank_ok && value.trim().is_empty() {
                     return Err(FieldError::Empty { field });
+                }
+                if let Some(at) = value.find('\0') {
+                    return Err(FieldError::Nul { field, at });
                 }
                 Ok(Self(value.into_boxed_str()))
             }
@@ -302,6 +308,15 @@ mod tests {
     fn blank_names_are_refused_but_blank_text_is_not() {
         assert_eq!(Name::new("title", "  \n").unwrap_err(), FieldError::Empty { field: "title" });
         assert!(Text::new("description", "").is_ok());
+    }
+
+    #[test]
+    fn nul_characters_are_refused_in_every_text_field() {
+        assert_eq!(Name::new("title", "a\0b").unwrap_err(), FieldError::Nul { field: "title", at: 1 });
+        assert_eq!(Text::new("description", "\0").unwrap_err(), FieldError::Nul { field: "description", at: 0 });
+        // JSON carries NUL escaped, never raw.
+        let json = Json::parse("content", r#"{"a":"\u0000"}"#).unwrap();
+        assert!(!json.as_str().contains('\0'));
     }
 
     #[test]
