@@ -3,21 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use convoy_core::{Batch, Graph};
 use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 
+use crate::background::Workers;
 use crate::codec;
-use crate::dir::{self, Listing};
+use crate::dir;
 use crate::error::{CloseError, CommitError, IoError, OpenError, SnapshotError};
 use crate::log::record::MAX_RECORD_LEN;
 use crate::log::writer::LogWriter;
 use crate::options::{FsyncPolicy, Options};
 use crate::recovery::{self, RecoveryReport};
-use crate::snapshot;
 use crate::storage::LockGuard;
 
 /// A durable Convoy graph in a data directory. `Send + Sync`: share it
@@ -31,20 +29,8 @@ use crate::storage::LockGuard;
 #[derive(Debug)]
 pub struct Db {
     shared: Arc<Shared>,
-    worker: Mutex<Option<Worker>>,
+    workers: Mutex<Workers>,
     report: RecoveryReport,
-}
-
-#[derive(Debug)]
-struct Worker {
-    jobs: mpsc::Sender<Job>,
-    handle: JoinHandle<()>,
-}
-
-#[derive(Debug)]
-enum Job {
-    Snapshot,
-    Stop,
 }
 
 /// A commit waiting for the group leader.
@@ -54,24 +40,41 @@ struct Request {
     result: Mutex<Option<Result<u64, CommitError>>>,
 }
 
+/// The state every thread of a handle shares. Lock order: `snapshotting`,
+/// then `log`, then `queue` / `graph` / `good_snapshots` / `poison_cause`.
 #[derive(Debug)]
-struct Shared {
-    dir: PathBuf,
-    options: Options,
+pub(crate) struct Shared {
+    pub(crate) dir: PathBuf,
+    pub(crate) options: Options,
     graph: RwLock<Graph>,
-    log: Mutex<LogWriter>,
+    pub(crate) log: Mutex<LogWriter>,
     queue: Mutex<Vec<Arc<Request>>>,
     poisoned: AtomicBool,
-    poison_cause: Mutex<Option<String>>,
+    pub(crate) poison_cause: Mutex<Option<String>>,
     last_seq: AtomicU64,
-    ops_since_snapshot: AtomicU64,
-    bytes_since_snapshot: AtomicU64,
-    snapshot_pending: AtomicBool,
-    snapshots: Mutex<Option<u64>>,
-    background_error: Mutex<Option<String>>,
+    pub(crate) ops_since_snapshot: AtomicU64,
+    pub(crate) bytes_since_snapshot: AtomicU64,
+    pub(crate) snapshot_pending: AtomicBool,
+    /// Held for a whole snapshot: one at a time.
+    pub(crate) snapshotting: Mutex<()>,
+    /// Snapshots known to load, ascending; the newest two are kept.
+    pub(crate) good_snapshots: Mutex<Vec<u64>>,
+    pub(crate) background_error: Mutex<Option<String>>,
     commits: AtomicU64,
     syncs: AtomicU64,
     _lock: Box<dyn LockGuard>,
+}
+
+/// Poisons the handle if a commit panics (a bug): memory may then be
+/// behind the log, so nothing more may be committed.
+struct PoisonOnPanic<'a>(&'a Shared);
+
+impl Drop for PoisonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.poison(&"a commit panicked; the graph in memory may be behind the log");
+        }
+    }
 }
 
 /// What [`Db::snapshot`] did.
@@ -127,7 +130,6 @@ impl Db {
             _ => OpenError::Io(IoError::new("lock", &lock_path, e)),
         })?;
         let recovered = recovery::recover(&storage, &dir, options.segment_size, options.repair)?;
-        let newest = Listing::read(storage.as_ref(), &dir)?.snapshots.last().map(|(seq, _)| *seq);
         let report = recovered.report;
         let shared = Arc::new(Shared {
             dir,
@@ -141,15 +143,16 @@ impl Db {
             ops_since_snapshot: AtomicU64::new(0),
             bytes_since_snapshot: AtomicU64::new(0),
             snapshot_pending: AtomicBool::new(false),
-            snapshots: Mutex::new(newest),
+            snapshotting: Mutex::new(()),
+            good_snapshots: Mutex::new(report.snapshot.into_iter().collect()),
             background_error: Mutex::new(None),
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
             _lock: lock,
         });
-        let worker = Worker::start(Arc::clone(&shared))
+        let workers = Workers::start(&shared)
             .map_err(|e| OpenError::Io(IoError::new("spawn background thread", &shared.dir, e)))?;
-        Ok(Self { shared, worker: Mutex::new(Some(worker)), report })
+        Ok(Self { shared, workers: Mutex::new(workers), report })
     }
 
     /// What recovery found and did when this handle opened.
@@ -166,7 +169,9 @@ impl Db {
 
     /// Shared read access to the graph, for queries. Holds off commits'
     /// in-memory apply step (microseconds each) while held, never the disk.
-    /// O(1) when no commit is applying.
+    /// O(1) when no commit is applying. Do not call [`Db::commit`] while
+    /// holding the guard on the same thread: the commit waits for the
+    /// guard, forever.
     pub fn read(&self) -> RwLockReadGuard<'_, Graph> {
         self.shared.graph.read()
     }
@@ -185,7 +190,7 @@ impl Db {
             last_seq: self.last_seq(),
             commits: s.commits.load(Ordering::Relaxed),
             syncs: s.syncs.load(Ordering::Relaxed),
-            snapshot: *s.snapshots.lock(),
+            snapshot: s.good_snapshots.lock().last().copied(),
         }
     }
 
@@ -219,9 +224,13 @@ impl Db {
             return result;
         }
         let group = std::mem::take(&mut *self.shared.queue.lock());
+        let guard = PoisonOnPanic(&self.shared);
         self.shared.commit_group(&mut log, &group);
+        drop(guard);
         drop(log);
-        self.shared.maybe_snapshot(self.worker.lock().as_ref());
+        if self.shared.snapshot_due() {
+            self.workers.lock().request_snapshot(&self.shared);
+        }
         let result = request.result.lock().take();
         result.unwrap_or_else(|| Err(CommitError::Poisoned { cause: "commit was not processed".into() }))
     }
@@ -236,7 +245,9 @@ impl Db {
     ///
     /// # Errors
     /// [`SnapshotError`]: I/O, damaged source files, or a poisoned handle.
-    /// A failed snapshot leaves earlier snapshots and the log untouched.
+    /// The log has rolled to a new segment even if a later step fails (a
+    /// failed roll poisons the handle, as a failed commit would); a failed
+    /// snapshot never removes an earlier snapshot or any log.
     pub fn snapshot(&self) -> Result<SnapshotInfo, SnapshotError> {
         self.shared.snapshot()
     }
@@ -252,10 +263,7 @@ impl Db {
     }
 
     fn shutdown(&self) -> Result<(), CloseError> {
-        if let Some(worker) = self.worker.lock().take() {
-            let _ = worker.jobs.send(Job::Stop);
-            let _ = worker.handle.join();
-        }
+        self.workers.lock().stop();
         if let Some(cause) = self.shared.poison_cause.lock().clone() {
             return Err(CloseError::Poisoned { cause });
         }
@@ -273,45 +281,12 @@ impl Drop for Db {
     }
 }
 
-impl Worker {
-    fn start(shared: Arc<Shared>) -> std::io::Result<Self> {
-        let (jobs, inbox) = mpsc::channel();
-        let tick = match shared.options.fsync {
-            FsyncPolicy::Interval(every) => every,
-            FsyncPolicy::Always | FsyncPolicy::Never => Duration::from_secs(3600),
-        };
-        let handle = std::thread::Builder::new().name("convoy-background".into()).spawn(move || {
-            loop {
-                match inbox.recv_timeout(tick) {
-                    Ok(Job::Snapshot) => {
-                        if let Err(e) = shared.snapshot() {
-                            *shared.background_error.lock() = Some(format!("background snapshot: {e}"));
-                        }
-                        shared.snapshot_pending.store(false, Ordering::Release);
-                    }
-                    Ok(Job::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if matches!(shared.options.fsync, FsyncPolicy::Interval(_)) && !shared.is_poisoned() {
-                            let mut log = shared.log.lock();
-                            if let Err(e) = log.sync() {
-                                shared.poison(&e);
-                                *shared.background_error.lock() = Some(format!("interval sync: {e}"));
-                            }
-                        }
-                    }
-                }
-            }
-        })?;
-        Ok(Self { jobs, handle })
-    }
-}
-
 fn copy_io(e: &IoError) -> IoError {
     IoError::new(e.op, &e.path, std::io::Error::new(e.source.kind(), e.source.to_string()))
 }
 
 impl Shared {
-    fn is_poisoned(&self) -> bool {
+    pub(crate) fn is_poisoned(&self) -> bool {
         self.poisoned.load(Ordering::Acquire)
     }
 
@@ -323,7 +298,7 @@ impl Shared {
         Ok(())
     }
 
-    fn poison(&self, cause: &dyn std::fmt::Display) {
+    pub(crate) fn poison(&self, cause: &dyn std::fmt::Display) {
         let mut slot = self.poison_cause.lock();
         if slot.is_none() {
             *slot = Some(cause.to_string());
@@ -408,89 +383,5 @@ impl Shared {
         self.commits.fetch_add(accepted.len() as u64, Ordering::Relaxed);
         self.ops_since_snapshot.fetch_add(ops as u64, Ordering::Relaxed);
         self.bytes_since_snapshot.fetch_add(bytes as u64, Ordering::Relaxed);
-    }
-
-    /// Asks the background thread for a snapshot when the policy says so.
-    fn maybe_snapshot(&self, worker: Option<&Worker>) {
-        let due = self.options.snapshot_ops.is_some_and(|n| self.ops_since_snapshot.load(Ordering::Relaxed) >= n)
-            || self.options.snapshot_bytes.is_some_and(|n| self.bytes_since_snapshot.load(Ordering::Relaxed) >= n);
-        if due
-            && !self.snapshot_pending.swap(true, Ordering::AcqRel)
-            && let Some(worker) = worker
-            && worker.jobs.send(Job::Snapshot).is_err()
-        {
-            self.snapshot_pending.store(false, Ordering::Release);
-        }
-    }
-
-    fn snapshot(&self) -> Result<SnapshotInfo, SnapshotError> {
-        let mut newest = self.snapshots.lock();
-        let poisoned = || SnapshotError::Poisoned { cause: self.poison_cause.lock().clone().unwrap_or_default() };
-        if self.is_poisoned() {
-            return Err(poisoned());
-        }
-        let stall = Instant::now();
-        let upto = {
-            let mut log = self.log.lock();
-            if self.is_poisoned() {
-                return Err(poisoned());
-            }
-            if let Err(e) = log.roll() {
-                self.poison(&e);
-                return Err(SnapshotError::Io(e));
-            }
-            self.ops_since_snapshot.store(0, Ordering::Relaxed);
-            self.bytes_since_snapshot.store(0, Ordering::Relaxed);
-            log.next_seq() - 1
-        };
-        let writer_stall = stall.elapsed();
-        if *newest == Some(upto) {
-            let zero = Duration::ZERO;
-            return Ok(SnapshotInfo { seq: upto, path: None, bytes: 0, rebuild: zero, write: zero, writer_stall });
-        }
-        let storage = self.options.storage.as_ref();
-        let started = Instant::now();
-        let graph = recovery::rebuild(storage, &self.dir, upto).map_err(|e| match e {
-            OpenError::Io(io) => SnapshotError::Io(io),
-            OpenError::LogDamaged(at) => SnapshotError::Damaged(at),
-            other => SnapshotError::Damaged(crate::error::DamageAt {
-                file: self.dir.clone(),
-                offset: 0,
-                seq: Some(upto),
-                damage: crate::error::Damage::Decode { reason: other.to_string() },
-            }),
-        })?;
-        let state = graph.state();
-        drop(graph);
-        let rebuild = started.elapsed();
-        let started = Instant::now();
-        let (path, bytes) = snapshot::write(storage, &self.dir, upto, &state)?;
-        drop(state);
-        let write = started.elapsed();
-        *newest = Some(upto);
-        self.remove_redundant();
-        Ok(SnapshotInfo { seq: upto, path: Some(path), bytes, rebuild, write, writer_stall })
-    }
-
-    /// Keeps the two newest snapshots and the segments the older of them
-    /// needs; removes the rest. Best effort: a file left behind costs
-    /// space, never correctness.
-    fn remove_redundant(&self) {
-        let storage = self.options.storage.as_ref();
-        let Ok(listing) = Listing::read(storage, &self.dir) else { return };
-        let keep_from = listing.snapshots.len().saturating_sub(2);
-        if listing.snapshots.len() < 2 {
-            return;
-        }
-        let base = listing.snapshots[keep_from].0;
-        for (_, path) in &listing.snapshots[..keep_from] {
-            let _ = storage.remove(path);
-        }
-        for pair in listing.segments.windows(2) {
-            if pair[1].0 <= base + 1 {
-                let _ = storage.remove(&pair[0].1);
-            }
-        }
-        let _ = storage.sync_dir(&self.dir);
     }
 }

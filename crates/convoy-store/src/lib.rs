@@ -30,6 +30,7 @@
 //! [`MemStorage`] in tests to fail operations and simulate power loss.
 //! ARCHITECTURE.md has the byte layouts and the recovery rules.
 
+mod background;
 mod codec;
 mod db;
 mod dir;

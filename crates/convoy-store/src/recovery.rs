@@ -93,6 +93,17 @@ struct Stop {
     /// The damaged segment's header is unreadable (remove the file).
     whole_file: bool,
     file_len: u64,
+    /// The segment does not continue the log: `(expected, found)`.
+    gap: Option<(u64, u64)>,
+}
+
+impl Stop {
+    fn into_error(self) -> OpenError {
+        match self.gap {
+            Some((expected, found)) => OpenError::Gap { file: self.at.file, expected, found },
+            None => OpenError::LogDamaged(self.at),
+        }
+    }
 }
 
 fn damage_at(file: &Path, offset: u64, seq: Option<u64>, damage: Damage) -> DamageAt {
@@ -120,11 +131,15 @@ fn replay(
         if out.next > upto {
             break;
         }
-        if *first > out.next {
-            return Err(OpenError::Gap { file: path.clone(), expected: out.next, found: *first });
-        }
         let bytes = storage.read(path).map_err(|e| IoError::new("read", path, e))?;
         let file_len = bytes.len() as u64;
+        if *first > out.next {
+            let damage = Damage::Sequence { expected: out.next, found: *first };
+            let at = damage_at(path, 0, Some(out.next), damage);
+            let gap = Some((out.next, *first));
+            out.stop = Some(Stop { at, index, torn: false, whole_file: true, file_len, gap });
+            return Ok(out);
+        }
         let scan = match segment::scan(&bytes) {
             Ok(scan) if scan.header.first_seq != *first => {
                 let damage = Damage::Sequence { expected: *first, found: scan.header.first_seq };
@@ -134,13 +149,21 @@ fn replay(
                     torn: false,
                     whole_file: true,
                     file_len,
+                    gap: None,
                 });
                 return Ok(out);
             }
             Ok(scan) => scan,
             Err(damage) => {
                 let torn = bytes.len() < segment::HEADER_LEN || bytes.iter().all(|&b| b == 0);
-                out.stop = Some(Stop { at: damage_at(path, 0, None, damage), index, torn, whole_file: true, file_len });
+                out.stop = Some(Stop {
+                    at: damage_at(path, 0, None, damage),
+                    index,
+                    torn,
+                    whole_file: true,
+                    file_len,
+                    gap: None,
+                });
                 return Ok(out);
             }
         };
@@ -151,11 +174,16 @@ fn replay(
             if record.seq > upto {
                 break;
             }
-            let batch = codec::decode_batch(record.payload)
-                .map_err(|d| OpenError::LogDamaged(damage_at(path, offset, Some(record.seq), d)))?;
-            graph.apply(&batch).map_err(|e| {
-                OpenError::LogDamaged(damage_at(path, offset, Some(record.seq), Damage::Replay(Box::new(e))))
-            })?;
+            let replayed = codec::decode_batch(record.payload)
+                .and_then(|batch| graph.apply(&batch).map_err(|e| Damage::Replay(Box::new(e))));
+            if let Err(damage) = replayed {
+                // A checksummed record that does not decode or apply: never
+                // skipped; refused, or with repair cut here.
+                out.last = Some((path.clone(), scan.header, offset, true));
+                let at = damage_at(path, offset, Some(record.seq), damage);
+                out.stop = Some(Stop { at, index, torn: false, whole_file: false, file_len, gap: None });
+                return Ok(out);
+            }
             out.next = record.seq + 1;
             out.replayed += 1;
         }
@@ -166,12 +194,12 @@ fn replay(
             Tail::Clean => {}
             Tail::Torn { offset, damage } => {
                 let at = damage_at(path, offset, Some(next_in_file), damage);
-                out.stop = Some(Stop { at, index, torn: true, whole_file: false, file_len });
+                out.stop = Some(Stop { at, index, torn: true, whole_file: false, file_len, gap: None });
                 return Ok(out);
             }
             Tail::Damaged { offset, seq, damage } => {
                 let at = damage_at(path, offset, Some(seq), damage);
-                out.stop = Some(Stop { at, index, torn: false, whole_file: false, file_len });
+                out.stop = Some(Stop { at, index, torn: false, whole_file: false, file_len, gap: None });
                 return Ok(out);
             }
         }
@@ -189,7 +217,7 @@ pub(crate) fn rebuild(storage: &dyn Storage, dir: &Path, upto: u64) -> Result<Gr
     let segments: Vec<_> = listing.segments.into_iter().filter(|(first, _)| *first <= upto).collect();
     let replayed = replay(storage, &segments, &mut graph, after, upto)?;
     if let Some(stop) = replayed.stop.filter(|_| replayed.next <= upto) {
-        return Err(OpenError::LogDamaged(stop.at));
+        return Err(stop.into_error());
     }
     if replayed.next != upto + 1 {
         return Err(OpenError::Gap { file: dir.to_path_buf(), expected: replayed.next, found: upto + 1 });
@@ -237,7 +265,7 @@ pub(crate) fn recover(
         let is_last = stop.index + 1 == listing.segments.len();
         let interrupted_write = stop.torn && is_last;
         if !interrupted_write && !repair {
-            return Err(OpenError::LogDamaged(stop.at));
+            return Err(stop.into_error());
         }
         let removed_segments: Vec<PathBuf> =
             listing.segments[stop.index + 1..].iter().map(|(_, path)| path.clone()).collect();
@@ -264,12 +292,14 @@ pub(crate) fn recover(
         });
     }
     let next = replayed.next;
-    let writer = match resume {
+    let mut writer = match resume {
         Some((path, header, len, _)) => {
             LogWriter::resume(Arc::clone(storage), dir, path, header, len, next, segment_size)?
         }
         None => LogWriter::create(Arc::clone(storage), dir, next, segment_size)?,
     };
+    // Everything recovered becomes durable before anyone reads it.
+    writer.sync()?;
     report.duration = started.elapsed();
     Ok(Recovered { graph, writer, report })
 }

@@ -151,6 +151,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(u64, State), (u64, Damage)> {
         return Err((8, Damage::Version { found: version, supported: VERSION }));
     }
     let seq = dword(bytes, 16);
+    if seq > crate::log::record::MAX_SEQ {
+        return Err((16, Damage::Sequence { expected: crate::log::record::MAX_SEQ, found: seq }));
+    }
     let foot_at = bytes.len() - FOOTER_LEN;
     let foot = &bytes[foot_at..];
     if word(foot, 12) != crc32c::crc32c(&foot[..12]) {

@@ -13,6 +13,8 @@ mod damage;
 mod faults;
 #[path = "store/kill.rs"]
 mod kill;
+#[path = "store/regressions.rs"]
+mod regressions;
 #[path = "store/reopen.rs"]
 mod reopen;
 #[path = "store/workload.rs"]

@@ -16,6 +16,11 @@ use crate::error::Damage;
 /// Bytes before a record's payload.
 pub(crate) const HEADER_LEN: usize = 16;
 
+/// The largest sequence number a file may hold (2^62 - 1): far beyond any
+/// real log, and far enough from `u64::MAX` that `seq + 1` never overflows
+/// on forged input.
+pub(crate) const MAX_SEQ: u64 = u64::MAX >> 2;
+
 /// The largest payload a record may carry (1 GiB). Checked before anything
 /// is allocated or read.
 pub const MAX_RECORD_LEN: u32 = 1 << 30;
@@ -90,12 +95,22 @@ pub(crate) fn decode(bytes: &[u8], salt: u32) -> Result<Record<'_>, Damage> {
 /// torn tail. Cheap checks (length, sequence range) come before the
 /// checksum, so garbage and zeros cost O(1) per offset. O(len) typical.
 pub(crate) fn next_valid(bytes: &[u8], salt: u32, seqs: std::ops::RangeInclusive<u64>) -> Option<usize> {
+    // Forged frames that pass the cheap checks could make every offset
+    // checksum up to 1 GiB; past this budget, report "something valid
+    // follows", which refuses to open rather than cut.
+    let mut budget: usize = 256 << 20;
     (0..bytes.len().saturating_sub(HEADER_LEN)).find(|&at| {
         let rest = &bytes[at..];
-        let plausible = u32_at(rest, 0)
-            .is_some_and(|len| len > 0 && len <= MAX_RECORD_LEN && HEADER_LEN + len as usize <= rest.len())
+        let Some(len) = u32_at(rest, 0) else { return false };
+        let plausible = len > 0
+            && len <= MAX_RECORD_LEN
+            && HEADER_LEN + len as usize <= rest.len()
             && u64_at(rest, 4).is_some_and(|seq| seqs.contains(&seq));
-        plausible && decode(rest, salt).is_ok()
+        if !plausible {
+            return false;
+        }
+        budget = budget.saturating_sub(len as usize);
+        budget == 0 || decode(rest, salt).is_ok()
     })
 }
 

@@ -58,7 +58,11 @@ impl Header {
         }
         let mut seq = [0u8; 8];
         seq.copy_from_slice(&head[16..24]);
-        Ok(Self { salt: word(12), first_seq: u64::from_le_bytes(seq) })
+        let first_seq = u64::from_le_bytes(seq);
+        if first_seq == 0 || first_seq > record::MAX_SEQ {
+            return Err(Damage::Sequence { expected: 1, found: first_seq });
+        }
+        Ok(Self { salt: word(12), first_seq })
     }
 }
 
@@ -91,16 +95,29 @@ impl Scan<'_> {
     }
 }
 
-/// Zero bytes from a power loss: unsynced appends can reach the disk out of
-/// order, leaving a zero-filled gap before later records. A gap is a
-/// region that is all zeros or holds a run of at least one sector (512
-/// bytes) of zeros; a bit flip never makes one. Records after such a gap
-/// were never synced, so cutting there keeps an acknowledged prefix.
-fn is_hole(region: &[u8]) -> bool {
-    let mut run = 0usize;
-    for &b in region {
-        run = if b == 0 { run + 1 } else { 0 };
-        if run >= 512 {
+/// Whether `region` (starting at file offset `start`, a damaged record,
+/// and ending where a valid record starts) is a power-loss gap rather than
+/// damage. Unsynced appends can reach the disk out of order, at sector
+/// (512-byte) or page granularity, leaving zeros where a lost write was.
+/// So a gap is: all zeros, or a whole zero sector (512 zero bytes from a
+/// 512-aligned offset, or from the damaged record's start). A bit flip never
+/// makes one, and records hold no long zero runs (text fields refuse NUL;
+/// ids are random): only about 64 consecutive nil ids could. Records after
+/// such a gap were never synced, so cutting there keeps an acknowledged
+/// prefix.
+fn is_hole(region: &[u8], start: usize) -> bool {
+    const SECTOR: usize = 512;
+    let mut from: Option<usize> = None;
+    for (i, &b) in region.iter().enumerate() {
+        let pos = start + i;
+        if b != 0 {
+            from = None;
+            continue;
+        }
+        if from.is_none() && (pos == start || pos.is_multiple_of(SECTOR)) {
+            from = Some(pos);
+        }
+        if from.is_some_and(|f| pos + 1 - f >= SECTOR) {
             return true;
         }
     }
@@ -133,7 +150,7 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, Damage> {
                 let later = &rest[1..];
                 let most = expected.saturating_add(later.len() as u64 / (record::HEADER_LEN as u64 + 1) + 1);
                 break match record::next_valid(later, header.salt, expected..=most) {
-                    Some(next) if !is_hole(&rest[..=next]) => Tail::Damaged { offset, seq: expected, damage },
+                    Some(next) if !is_hole(&rest[..=next], at) => Tail::Damaged { offset, seq: expected, damage },
                     _ => Tail::Torn { offset, damage },
                 };
             }
@@ -192,6 +209,23 @@ mod tests {
         let mut bytes = clean;
         bytes[second + 3..second + 9].fill(0);
         assert!(matches!(scan_tail(&bytes), Tail::Damaged { .. }));
+    }
+
+    #[test]
+    fn a_long_zero_run_counts_as_a_gap_only_from_a_sector_boundary_or_the_record_start() {
+        // 600 zeros starting at an unaligned offset inside a region: no
+        // aligned sector fits, so it is damage.
+        let mut region = vec![1u8; 700];
+        region[10..610].fill(0);
+        assert!(!is_hole(&region, 100));
+        // The same run where a sector boundary falls early in it: a gap.
+        assert!(is_hole(&region, 512 - 20));
+        // Zeros from the damaged record's own start: a gap.
+        let mut region = vec![0u8; 600];
+        region[599] = 1;
+        assert!(is_hole(&region, 3));
+        assert!(is_hole(&[0; 40], 3));
+        assert!(!is_hole(&[0, 0, 1, 0], 3));
     }
 
     fn scan_tail(bytes: &[u8]) -> Tail {

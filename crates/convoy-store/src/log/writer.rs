@@ -79,7 +79,9 @@ impl LogWriter {
             first_seq: header.first_seq,
             len,
             next_seq,
-            unsynced: false,
+            // What recovery read may have been only in the OS cache (a
+            // process crash under a lazy policy): never assume it durable.
+            unsynced: true,
             segment_max,
             last_append_start: len,
             frame: Vec::new(),

@@ -192,6 +192,23 @@ impl MemStorage {
         Self { fs: Arc::new(Mutex::new(fresh)) }
     }
 
+    /// The file system a crash of the process (not of the machine) would
+    /// leave now: everything written, with what is durable and what is not
+    /// exactly as here, but no locks and no fault plan. The result shares
+    /// nothing with `self`, so a handle still open on `self` cannot touch it.
+    #[must_use]
+    pub fn process_crash(&self) -> Self {
+        let fs = self.fs.lock();
+        let copy = Fs {
+            inodes: fs.inodes.clone(),
+            names: fs.names.clone(),
+            durable_names: fs.durable_names.clone(),
+            dir_log: fs.dir_log.clone(),
+            ..Fs::default()
+        };
+        Self { fs: Arc::new(Mutex::new(copy)) }
+    }
+
     /// The current content of a file, if it exists.
     #[must_use]
     pub fn contents(&self, path: &Path) -> Option<Vec<u8>> {

@@ -243,7 +243,9 @@ fn every_failed_operation_is_unacknowledged_poisons_and_recovers_the_acknowledge
             }
         }
     }
-    assert!(cases >= 500 && unreported <= 4, "{cases} cases ({unreported} unreported) from {counts:?}");
+    // At most: each snapshot's clean-up sync, failing once, with each errno.
+    let most_unreported = 2 * SNAPSHOT_AFTER.len();
+    assert!(cases >= 500 && unreported <= most_unreported, "{cases} cases ({unreported} unreported) from {counts:?}");
 }
 
 /// Runs a random workload under `fsync`, cuts the power at a random point
