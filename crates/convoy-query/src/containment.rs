@@ -1,0 +1,111 @@
+//! Containment, both ways: everything above an entity (the seeds' upward
+//! context CTE) and everything below it (their workspace-contents CTE),
+//! each entity once.
+
+use std::collections::{HashSet, VecDeque};
+
+use convoy_core::model::EntityKind;
+use convoy_core::{EntityId, Graph, Relation, Slot};
+
+use crate::error::{QueryError, kind_of};
+
+/// The references followed upward, in the order results at one depth are
+/// listed: parent task, slice, milestone, workstream, project, workspace.
+pub const UPWARD: [Slot; 6] =
+    [Slot::ParentTask, Slot::Slice, Slot::Milestone, Slot::Workstream, Slot::Project, Slot::Workspace];
+
+/// One container above the focus.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Ancestor {
+    /// The container (or parent task).
+    pub id: EntityId,
+    /// Its kind.
+    pub kind: EntityKind,
+    /// The reference that reached it first.
+    pub slot: Slot,
+    /// Hops from the focus (1 for a task's own project).
+    pub depth: u32,
+}
+
+/// Every container above `id`: its parent task, slice, milestone,
+/// workstream, project, and theirs, up to the workspace. Each entity once,
+/// at its smallest depth; ordered by depth, then [`UPWARD`] order, then id.
+/// O(ancestors): each step is an O(1) reference.
+///
+/// # Errors
+/// [`QueryError::NotFound`] for an unknown id.
+pub fn ancestors(graph: &Graph, id: EntityId) -> Result<Vec<Ancestor>, QueryError> {
+    kind_of(graph, id)?;
+    let mut seen = HashSet::from([id]);
+    let mut out = Vec::new();
+    let mut frontier = vec![id];
+    let mut depth = 0;
+    while !frontier.is_empty() {
+        depth += 1;
+        let mut level = Vec::new();
+        for &at in &frontier {
+            for slot in UPWARD {
+                if let Some(up) = graph.parent(at, slot)
+                    && seen.insert(up)
+                    && let Some(entity) = graph.get(up)
+                {
+                    level.push(Ancestor { id: up, kind: entity.kind(), slot, depth });
+                }
+            }
+        }
+        level.sort_unstable_by_key(|a| (UPWARD.iter().position(|&s| s == a.slot), a.id));
+        frontier = level.iter().map(|a| a.id).collect();
+        out.extend(level);
+    }
+    Ok(out)
+}
+
+/// One entity below the focus.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Descendant {
+    /// The entity.
+    pub id: EntityId,
+    /// Its kind.
+    pub kind: EntityKind,
+    /// Its smallest number of `contains` / `has_subtask` hops from the focus.
+    pub depth: u32,
+}
+
+/// Everything below `id` through `contains` and `has_subtask` edges: a
+/// workspace's projects, their workstreams, milestones, slices, tasks and
+/// subtasks. Each entity once (a task reachable through its project,
+/// workstream, milestone and slice is listed once, unlike the seeds' CTE),
+/// at its smallest depth. `kind` filters the output (the walk still goes
+/// through other kinds); `max_depth` stops the walk. Ordered by depth, then
+/// id. O(edges of the entities visited).
+///
+/// # Errors
+/// [`QueryError::NotFound`] for an unknown id.
+pub fn descendants(
+    graph: &Graph,
+    id: EntityId,
+    kind: Option<EntityKind>,
+    max_depth: Option<u32>,
+) -> Result<Vec<Descendant>, QueryError> {
+    kind_of(graph, id)?;
+    let mut seen = HashSet::from([id]);
+    let mut queue = VecDeque::from([(id, 0u32)]);
+    let mut out = Vec::new();
+    while let Some((at, depth)) = queue.pop_front() {
+        if max_depth.is_some_and(|m| depth >= m) {
+            continue;
+        }
+        for edge in graph.edges_unordered(at) {
+            let child = edge.target();
+            if matches!(edge.relation(), Relation::Contains | Relation::HasSubtask) && seen.insert(child) {
+                let Some(entity) = graph.get(child) else { continue };
+                queue.push_back((child, depth + 1));
+                if kind.is_none_or(|k| k == entity.kind()) {
+                    out.push(Descendant { id: child, kind: entity.kind(), depth: depth + 1 });
+                }
+            }
+        }
+    }
+    out.sort_unstable_by_key(|d| (d.depth, d.id));
+    Ok(out)
+}

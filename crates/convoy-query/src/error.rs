@@ -1,0 +1,31 @@
+//! Query errors.
+
+use convoy_core::EntityId;
+use convoy_core::model::EntityKind;
+
+/// Why a query could not run. Queries never change the graph.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The focus entity does not exist.
+    #[error("no entity {id}")]
+    NotFound {
+        /// The id asked for.
+        id: EntityId,
+    },
+    /// The focus entity exists but is of a kind this query does not take.
+    #[error("{id} is a {kind}, but this query takes {expected}")]
+    WrongKind {
+        /// The id asked for.
+        id: EntityId,
+        /// Its kind.
+        kind: EntityKind,
+        /// What the query takes.
+        expected: &'static str,
+    },
+}
+
+/// The kind of `id`, or [`QueryError::NotFound`].
+pub(crate) fn kind_of(graph: &convoy_core::Graph, id: EntityId) -> Result<EntityKind, QueryError> {
+    graph.get(id).map(convoy_core::model::Entity::kind).ok_or(QueryError::NotFound { id })
+}
