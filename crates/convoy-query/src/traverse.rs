@@ -87,7 +87,7 @@ pub fn traverse(graph: &Graph, id: EntityId, query: &Traversal) -> Result<Vec<Re
             Some(Reached { id: reached, kind, distance, path })
         })
         .collect();
-    out.sort_unstable_by(|a, b| (a.distance, a.id).cmp(&(b.distance, b.id)));
+    out.sort_unstable_by_key(|r| (r.distance, r.id));
     if let Some(limit) = query.limit {
         out.truncate(limit);
     }
