@@ -1,0 +1,159 @@
+//! Differential properties: on random graphs, every query equals the plain
+//! reference implementation. `PROPTEST_CASES` sets the number of graphs
+//! (default 64).
+
+use convoy_core::model::EntityKind;
+use convoy_core::{EntityId, Graph, Relation};
+use convoy_query::{Direction, Traversal, ancestors, blocked, descendants, ready, related, rollup, traverse};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+use crate::reference::Ref;
+use crate::world::world;
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+}
+
+fn check(property: fn(&Graph, &Ref<'_>, &[EntityId]) -> Result<(), TestCaseError>) {
+    let mut runner = TestRunner::new(Config { cases: cases(), ..Config::default() });
+    runner
+        .run(&any::<u64>(), |seed| {
+            let graph = world(seed);
+            let state = graph.state();
+            let reference = Ref::new(&state);
+            let ids: Vec<EntityId> = state.entities().iter().map(convoy_core::model::Entity::id).collect();
+            property(&graph, &reference, &ids)
+        })
+        .unwrap();
+}
+
+const KINDS: [Option<EntityKind>; 4] =
+    [None, Some(EntityKind::Task), Some(EntityKind::Project), Some(EntityKind::Milestone)];
+
+#[test]
+fn related_equals_a_scan_of_all_edges() {
+    check(|graph, reference, ids| {
+        for &id in ids {
+            for direction in [Direction::Out, Direction::In, Direction::Both] {
+                for relation in [None, Some(Relation::Contains), Some(Relation::BelongsTo), Some(Relation::Blocks)] {
+                    for kind in KINDS {
+                        let got: Vec<_> = related(graph, id, relation, kind, direction)
+                            .unwrap()
+                            .into_iter()
+                            .map(|l| (l.id, l.relation, l.direction == Direction::Out))
+                            .collect();
+                        prop_assert_eq!(got, reference.related(id, relation, kind, direction));
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn containment_equals_breadth_first_scans() {
+    check(|graph, reference, ids| {
+        for &id in ids {
+            let got: Vec<_> = ancestors(graph, id).unwrap().into_iter().map(|a| (a.id, a.slot, a.depth)).collect();
+            prop_assert_eq!(got, reference.ancestors(id));
+            for kind in KINDS {
+                for max in [None, Some(1), Some(2)] {
+                    let got: Vec<_> =
+                        descendants(graph, id, kind, max).unwrap().into_iter().map(|d| (d.id, d.depth)).collect();
+                    prop_assert_eq!(got, reference.descendants(id, kind, max));
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn traversal_distances_equal_reference_and_paths_are_real_shortest_paths() {
+    check(|graph, reference, ids| {
+        let sets: [&[Relation]; 3] = [
+            &[Relation::Blocks, Relation::RelatedTo],
+            &[Relation::Contains],
+            &[Relation::BlockedBy, Relation::SubtaskOf],
+        ];
+        for &id in ids {
+            for relations in sets {
+                for direction in [Direction::Out, Direction::In, Direction::Both] {
+                    for kind in [None, Some(EntityKind::Task)] {
+                        let query =
+                            Traversal { relations: relations.to_vec(), direction, max_hops: 3, kind, limit: None };
+                        let got = traverse(graph, id, &query).unwrap();
+                        let pairs: Vec<_> = got.iter().map(|r| (r.id, r.distance)).collect();
+                        prop_assert_eq!(pairs, reference.distances(id, relations, direction, 3, kind));
+                        for r in &got {
+                            prop_assert_eq!(r.path.len() as u32, r.distance + 1);
+                            prop_assert_eq!(r.path.first(), Some(&id));
+                            prop_assert_eq!(r.path.last(), Some(&r.id));
+                            for step in r.path.windows(2) {
+                                let ok = relations.iter().any(|&rel| match direction {
+                                    Direction::Out => reference.has_edge(step[0], rel, step[1]),
+                                    Direction::In => reference.has_edge(step[1], rel, step[0]),
+                                    Direction::Both => {
+                                        reference.has_edge(step[0], rel, step[1])
+                                            || reference.has_edge(step[1], rel, step[0])
+                                    }
+                                });
+                                prop_assert!(ok, "path step {:?} follows no chosen relation", step);
+                            }
+                        }
+                        let limited = traverse(graph, id, &Traversal { limit: Some(2), ..query.clone() }).unwrap();
+                        prop_assert_eq!(&limited[..], &got[..got.len().min(2)]);
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn rollups_ready_and_blocked_equal_reference() {
+    check(|graph, reference, ids| {
+        for &id in ids {
+            let got = rollup(graph, id).unwrap();
+            let (total, by, frac) = reference.rollup(id);
+            prop_assert_eq!(got.total, total);
+            prop_assert_eq!(&got.by_status, &by);
+            prop_assert!((got.done_fraction - frac).abs() < 1e-12);
+            let kind = reference.kind(id);
+            if matches!(kind, EntityKind::Workspace | EntityKind::Project) {
+                let (want_ready, want_blocked) = reference.ready(id);
+                prop_assert_eq!(ready(graph, id, None).unwrap(), want_ready.clone());
+                prop_assert_eq!(ready(graph, id, Some(3)).unwrap(), want_ready[..want_ready.len().min(3)].to_vec());
+                let got: Vec<_> = blocked(graph, id).unwrap().into_iter().map(|b| (b.task, b.blockers)).collect();
+                prop_assert_eq!(got, want_blocked);
+            } else {
+                prop_assert!(ready(graph, id, None).is_err());
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn random_worlds_have_every_shape_the_queries_care_about() {
+    // Guards the properties above against a generator that stopped making
+    // interesting graphs.
+    let (mut tasks, mut subtasks, mut blocked_tasks, mut slices, mut related_pairs) = (0, 0, 0, 0, 0);
+    for seed in 0..32 {
+        let graph = world(seed);
+        tasks += graph.ids_of_kind(EntityKind::Task).len();
+        slices += graph.ids_of_kind(EntityKind::Slice).len();
+        for &t in graph.ids_of_kind(EntityKind::Task) {
+            subtasks += graph.neighbors(t, Relation::HasSubtask).len();
+            related_pairs += graph.neighbors(t, Relation::RelatedTo).len();
+            blocked_tasks += usize::from(!convoy_query::open_blockers(&graph, t).is_empty());
+        }
+    }
+    assert!(
+        tasks > 300 && subtasks > 30 && blocked_tasks > 30 && slices > 30 && related_pairs > 30,
+        "tasks {tasks}, subtasks {subtasks}, blocked {blocked_tasks}, slices {slices}, related {related_pairs}"
+    );
+}
