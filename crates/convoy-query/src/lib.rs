@@ -38,16 +38,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bundle;
 mod containment;
 mod error;
 mod ready;
 mod related;
 mod rollup;
+mod scope;
 mod traverse;
 
+pub use bundle::{ContainerBundle, DEFAULT_ACTIVITY, TaskBundle, container_bundle, task_bundle};
 pub use containment::{Ancestor, Descendant, UPWARD, ancestors, descendants};
 pub use error::QueryError;
 pub use ready::{Blocked, blocked, open_blockers, ready};
 pub use related::{Direction, Link, related};
 pub use rollup::{Rollup, rollup};
+pub use scope::{Guidance, ScopeLevel};
 pub use traverse::{Reached, Traversal, traverse};

@@ -157,3 +157,72 @@ fn random_worlds_have_every_shape_the_queries_care_about() {
         "tasks {tasks}, subtasks {subtasks}, blocked {blocked_tasks}, slices {slices}, related {related_pairs}"
     );
 }
+
+fn ids(entities: &[&convoy_core::model::Entity]) -> Vec<EntityId> {
+    entities.iter().map(|e| e.id()).collect()
+}
+
+fn opt(entity: Option<&convoy_core::model::Entity>) -> Vec<EntityId> {
+    entity.map(convoy_core::model::Entity::id).into_iter().collect()
+}
+
+fn guidance(items: &[convoy_query::Guidance<'_>]) -> Vec<EntityId> {
+    items.iter().map(|g| g.entity.id()).collect()
+}
+
+#[test]
+fn bundles_equal_reference_scans() {
+    check(|graph, reference, all| {
+        for &id in all {
+            let kind = reference.kind(id);
+            if kind == EntityKind::Task {
+                let b = convoy_query::task_bundle(graph, id, 3).unwrap();
+                let shape = vec![
+                    ("parent_task", opt(b.parent_task)),
+                    ("subtasks", ids(&b.subtasks)),
+                    ("slice", opt(b.slice)),
+                    ("milestone", opt(b.milestone)),
+                    ("workstream", opt(b.workstream)),
+                    ("project", opt(b.project)),
+                    ("workspace", opt(b.workspace)),
+                    ("blocks", ids(&b.blocks)),
+                    ("blocked_by", ids(&b.blocked_by)),
+                    ("related", ids(&b.related)),
+                    ("workflow", opt(b.workflow)),
+                    ("patterns", guidance(&b.patterns)),
+                    ("best_practices", guidance(&b.best_practices)),
+                ];
+                let (want, open, stage) = reference.task_bundle(id);
+                prop_assert_eq!(shape, want);
+                prop_assert_eq!(b.has_open_blocker, open);
+                prop_assert_eq!(b.current_stage.map(|s| s.name.to_string()), stage);
+                let recent: Vec<_> = b.recent_activity.iter().map(|a| a.id).collect();
+                prop_assert_eq!(recent, reference.recent(id, 3));
+                prop_assert!(b.patterns.windows(2).all(|w| w[0].level <= w[1].level));
+            } else if matches!(
+                kind,
+                EntityKind::Workspace
+                    | EntityKind::Project
+                    | EntityKind::Workstream
+                    | EntityKind::Milestone
+                    | EntityKind::Slice
+            ) {
+                let b = convoy_query::container_bundle(graph, id).unwrap();
+                let mut shape = vec![
+                    ("ancestors", b.ancestors.iter().map(|a| a.id).collect()),
+                    ("patterns", guidance(&b.patterns)),
+                    ("best_practices", guidance(&b.best_practices)),
+                ];
+                for (k, children) in &b.children {
+                    shape.push((k.as_str(), ids(children)));
+                }
+                prop_assert_eq!(shape, reference.container_bundle(id));
+                prop_assert_eq!(b.rollup.total, reference.rollup(id).0);
+            } else {
+                prop_assert!(convoy_query::task_bundle(graph, id, 3).is_err());
+                prop_assert!(convoy_query::container_bundle(graph, id).is_err());
+            }
+        }
+        Ok(())
+    });
+}

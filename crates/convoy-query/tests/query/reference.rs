@@ -209,3 +209,93 @@ impl<'s> Ref<'s> {
         (ready, blocked)
     }
 }
+
+/// A bundle as ids: the field name and the ids it holds, in order.
+pub(crate) type Shape = Vec<(&'static str, Vec<EntityId>)>;
+
+impl Ref<'_> {
+    fn out(&self, id: EntityId, relation: Relation) -> Vec<EntityId> {
+        let mut v: Vec<EntityId> =
+            self.edges.iter().filter(|&&(s, r, _, _)| s == id && r == relation).map(|&(_, _, t, _)| t).collect();
+        v.sort();
+        v
+    }
+
+    fn guidance(&self, kind: EntityKind, project: Option<EntityId>, workspace: Option<EntityId>) -> Vec<EntityId> {
+        let mut out = Vec::new();
+        for container in [project, workspace].into_iter().flatten() {
+            out.extend(self.out(container, Relation::Scopes).into_iter().filter(|&g| self.kind(g) == kind));
+        }
+        let mut global: Vec<EntityId> = self
+            .state
+            .entities()
+            .iter()
+            .filter(|e| e.kind() == kind)
+            .map(Entity::id)
+            .filter(|&g| self.out(g, Relation::ScopedTo).is_empty())
+            .collect();
+        global.sort();
+        out.extend(global);
+        out
+    }
+
+    /// The task bundle's entity fields, whether a blocker is open, and
+    /// the current stage's name.
+    pub(crate) fn task_bundle(&self, id: EntityId) -> (Shape, bool, Option<String>) {
+        let one = |slot| self.up(id, slot).into_iter().collect::<Vec<_>>();
+        let project = self.up(id, Slot::Project);
+        let workspace = project.and_then(|p| self.up(p, Slot::Workspace));
+        let blockers = self.out(id, Relation::BlockedBy);
+        let open = blockers.iter().any(|&b| self.status(b).is_some_and(TaskStatus::is_open));
+        let workflow = self.out(id, Relation::Follows);
+        let stage = self.entity(id).unwrap().data().as_task().unwrap().current_stage.as_ref().map(ToString::to_string);
+        let shape = vec![
+            ("parent_task", one(Slot::ParentTask)),
+            ("subtasks", self.out(id, Relation::HasSubtask)),
+            ("slice", one(Slot::Slice)),
+            ("milestone", one(Slot::Milestone)),
+            ("workstream", one(Slot::Workstream)),
+            ("project", project.into_iter().collect()),
+            ("workspace", workspace.into_iter().collect()),
+            ("blocks", self.out(id, Relation::Blocks)),
+            ("blocked_by", blockers),
+            ("related", self.out(id, Relation::RelatedTo)),
+            ("workflow", workflow),
+            ("patterns", self.guidance(EntityKind::Pattern, project, workspace)),
+            ("best_practices", self.guidance(EntityKind::BestPractice, project, workspace)),
+        ];
+        (shape, open, stage)
+    }
+
+    /// The newest `n` feed entries of a task, newest first, as ids.
+    pub(crate) fn recent(&self, id: EntityId, n: usize) -> Vec<convoy_core::ActivityId> {
+        let feed = self.state.feeds().iter().find(|f| f.task == id);
+        feed.map(|f| f.entries.iter().rev().take(n).map(|a| a.id).collect()).unwrap_or_default()
+    }
+
+    pub(crate) fn container_bundle(&self, id: EntityId) -> Shape {
+        let kind = self.kind(id);
+        let project = match kind {
+            EntityKind::Project => Some(id),
+            EntityKind::Slice => self.up(id, Slot::Milestone).and_then(|m| self.up(m, Slot::Project)),
+            _ => self.up(id, Slot::Project),
+        };
+        let workspace =
+            if kind == EntityKind::Workspace { Some(id) } else { project.and_then(|p| self.up(p, Slot::Workspace)) };
+        let children = self.out(id, Relation::Contains);
+        let mut shape: Shape = vec![
+            ("ancestors", self.ancestors(id).into_iter().map(|(a, _, _)| a).collect()),
+            ("patterns", self.guidance(EntityKind::Pattern, project, workspace)),
+            ("best_practices", self.guidance(EntityKind::BestPractice, project, workspace)),
+        ];
+        for k in
+            [EntityKind::Project, EntityKind::Workstream, EntityKind::Milestone, EntityKind::Slice, EntityKind::Task]
+        {
+            let of_kind: Vec<EntityId> = children.iter().copied().filter(|&c| self.kind(c) == k).collect();
+            if !of_kind.is_empty() {
+                shape.push((k.as_str(), of_kind));
+            }
+        }
+        shape
+    }
+}

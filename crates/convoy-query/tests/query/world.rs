@@ -4,9 +4,10 @@
 //! statuses and priorities.
 
 use convoy_core::model::{
-    EntityData, Milestone, Priority, Project, Slice, Task, TaskPatch, TaskStatus, Workspace, Workstream,
+    Activity, BestPractice, EntityData, Milestone, Pattern, Priority, Project, Slice, Tag, Task, TaskPatch, TaskStatus,
+    Workflow, Workspace, Workstream,
 };
-use convoy_core::{Batch, EntityId, Graph, Op, Relation, Timestamp};
+use convoy_core::{ActivityId, Batch, EntityId, Graph, Op, Relation, Timestamp};
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 
@@ -48,12 +49,27 @@ impl Builder {
 pub(crate) fn world(seed: u64) -> Graph {
     let mut b = Builder::new(seed);
     let mut tasks_all = Vec::new();
+    let workflow = b.create(Workflow::new("standard_dev_workflow").unwrap());
+    for g in 0..b.rng.random_range(0..=2) {
+        b.create(Pattern::new(&format!("global pattern {g}"), "ARCHITECTURE", "{}").unwrap());
+        b.create(BestPractice::new(&format!("global practice {g}"), "TESTING", "{}").unwrap());
+    }
+    let mut follows: Vec<EntityId> = Vec::new();
     for w in 0..b.rng.random_range(1..=2) {
         let ws = b.create(Workspace::new(&format!("ws {w}")).unwrap());
         let mut ws_tasks: Vec<EntityId> = Vec::new();
         for p in 0..b.rng.random_range(1..=3) {
             let project = b.create(Project::new(&format!("project {w}.{p}")).unwrap());
             b.link(ws, Relation::Contains, project);
+            for g in 0..b.rng.random_range(0..=2) {
+                let scoped = if b.rng.random_bool(0.5) {
+                    b.create(Pattern::new(&format!("pattern {g}"), "CODE", "{}").unwrap())
+                } else {
+                    b.create(BestPractice::new(&format!("practice {g}"), "REVIEW", "{}").unwrap())
+                };
+                let container = if b.rng.random_bool(0.5) { project } else { ws };
+                b.link(scoped, Relation::ScopedTo, container);
+            }
             let streams: Vec<EntityId> = (0..b.rng.random_range(0..=2))
                 .map(|i| {
                     let s = b.create(Workstream::new(&format!("stream {i}")).unwrap());
@@ -105,6 +121,10 @@ pub(crate) fn world(seed: u64) -> Graph {
                     && let Some(parent) = b.pick(&project_tasks)
                 {
                     b.link(parent, Relation::HasSubtask, id);
+                }
+                if b.rng.random_bool(0.5) {
+                    b.link(id, Relation::Follows, workflow);
+                    follows.push(id);
                 }
                 project_tasks.push(id);
             }
@@ -163,6 +183,20 @@ pub(crate) fn world(seed: u64) -> Graph {
             at,
             patch: TaskPatch { status: Some(status), ..TaskPatch::default() }.into(),
         });
+    }
+    for &t in &follows {
+        if b.rng.random_bool(0.7) {
+            let stage = ["PLAN", "PLAN_REVIEW", "IMPLEMENT", "CODE_REVIEW"][b.rng.random_range(0..4)];
+            let (activity, at) = (ActivityId::from_uuid(uuid::Uuid::from_u128(b.rng.random())), b.at());
+            let stage = Tag::new("stage", stage).unwrap();
+            statuses.push(Op::SetStage { task: t, stage, activity, actor: None, at });
+        }
+    }
+    for &t in &tasks_all {
+        for _ in 0..b.rng.random_range(0..=4) {
+            let (id, at) = (ActivityId::from_uuid(uuid::Uuid::from_u128(b.rng.random())), b.at());
+            statuses.push(Op::RecordActivity(Activity::new(id, t, "COMMENT", at).unwrap()));
+        }
     }
     graph.apply(&statuses).unwrap();
     graph
