@@ -55,7 +55,7 @@ pub struct TaskBundle<'g> {
     pub recent_activity: Vec<&'g Activity>,
 }
 
-fn entities<'g>(graph: &'g Graph, ids: Vec<EntityId>) -> Vec<&'g Entity> {
+fn entities(graph: &Graph, ids: Vec<EntityId>) -> Vec<&Entity> {
     ids.into_iter().filter_map(|id| graph.get(id)).collect()
 }
 
