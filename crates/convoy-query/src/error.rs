@@ -13,6 +13,14 @@ pub enum QueryError {
         /// The id asked for.
         id: EntityId,
     },
+    /// The query does not take entities of this kind.
+    #[error("this query does not take {kind}; it takes {expected}")]
+    UnsupportedKind {
+        /// The kind asked for.
+        kind: EntityKind,
+        /// What the query takes.
+        expected: &'static str,
+    },
     /// The focus entity exists but is of a kind this query does not take.
     #[error("{id} is a {kind}, but this query takes {expected}")]
     WrongKind {

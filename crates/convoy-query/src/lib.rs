@@ -41,6 +41,7 @@
 mod bundle;
 mod containment;
 mod error;
+mod find;
 mod ready;
 mod related;
 mod rollup;
@@ -50,6 +51,7 @@ mod traverse;
 pub use bundle::{ContainerBundle, DEFAULT_ACTIVITY, TaskBundle, container_bundle, task_bundle};
 pub use containment::{Ancestor, Descendant, UPWARD, ancestors, descendants};
 pub use error::QueryError;
+pub use find::{Cursor, CursorError, Find, Page, Sort, find};
 pub use ready::{Blocked, blocked, open_blockers, ready};
 pub use related::{Direction, Link, related};
 pub use rollup::{Rollup, rollup};

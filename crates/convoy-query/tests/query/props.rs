@@ -226,3 +226,127 @@ fn bundles_equal_reference_scans() {
         Ok(())
     });
 }
+
+/// The reference find: a scan of every entity with the plain predicate,
+/// sorted by the documented keys.
+fn reference_find(reference: &Ref<'_>, q: &convoy_query::Find) -> Vec<EntityId> {
+    use convoy_core::model::{EntityData, Priority};
+    use convoy_query::Sort;
+    let within: Option<Vec<EntityId>> =
+        q.within.map(|w| reference.descendants(w, Some(q.kind), None).into_iter().map(|(d, _)| d).collect());
+    let needle = q.text.as_ref().map(|t| t.to_lowercase());
+    let mut hits: Vec<(i64, String, EntityId)> = reference
+        .state
+        .entities()
+        .iter()
+        .filter(|e| e.kind() == q.kind)
+        .filter(|e| within.as_ref().is_none_or(|w| w.contains(&e.id())))
+        .filter(|e| q.updated_since.is_none_or(|t| e.updated_at() >= t))
+        .filter(|e| q.owner.is_none_or(|o| reference.has_edge(e.id(), Relation::OwnedBy, o)))
+        .filter(|e| {
+            needle.as_ref().is_none_or(|n| {
+                e.data().name().to_lowercase().contains(n.as_str())
+                    || e.data().description().is_some_and(|d| d.to_lowercase().contains(n.as_str()))
+            })
+        })
+        .filter(|e| match e.data() {
+            EntityData::Task(t) => {
+                (q.task_statuses.is_empty() || q.task_statuses.contains(&t.status))
+                    && (q.priorities.is_empty() || q.priorities.contains(&t.priority))
+                    && q.labels_all.iter().all(|l| t.labels.as_slice().iter().any(|x| x.as_str() == l))
+                    && (q.labels_any.is_empty()
+                        || q.labels_any.iter().any(|l| t.labels.as_slice().iter().any(|x| x.as_str() == l)))
+            }
+            EntityData::Project(p) => q.statuses.is_empty() || q.statuses.contains(&p.status),
+            EntityData::Workstream(w) => q.statuses.is_empty() || q.statuses.contains(&w.status),
+            _ => true,
+        })
+        .map(|e| {
+            let (n, s) = match q.sort {
+                Sort::Id => (0, String::new()),
+                Sort::Created => (e.created_at().as_micros(), String::new()),
+                Sort::Updated => (e.updated_at().as_micros(), String::new()),
+                Sort::Priority => match e.data().as_task().map(|t| t.priority) {
+                    Some(Some(Priority::Urgent)) => (0, String::new()),
+                    Some(Some(Priority::High)) => (1, String::new()),
+                    Some(Some(Priority::Medium)) => (2, String::new()),
+                    Some(Some(Priority::Low)) => (3, String::new()),
+                    Some(None) => (4, String::new()),
+                    None => (0, String::new()),
+                },
+                Sort::Name => (0, e.data().name().to_string()),
+            };
+            (n, s, e.id())
+        })
+        .collect();
+    hits.sort();
+    if q.descending {
+        hits.reverse();
+    }
+    hits.into_iter().map(|(_, _, id)| id).collect()
+}
+
+#[test]
+fn find_equals_a_filtered_scan_and_pages_add_up() {
+    use convoy_core::model::{Priority, Status, TaskStatus};
+    use convoy_query::{Find, Sort, find};
+    check(|graph, reference, all| {
+        let containers: Vec<EntityId> = all
+            .iter()
+            .copied()
+            .filter(|&id| {
+                !matches!(reference.kind(id), EntityKind::Pattern | EntityKind::BestPractice | EntityKind::Workflow)
+            })
+            .collect();
+        let users: Vec<EntityId> = all.iter().copied().filter(|&id| reference.kind(id) == EntityKind::User).collect();
+        let mut queries = Vec::new();
+        for (i, sort) in [Sort::Id, Sort::Created, Sort::Updated, Sort::Priority, Sort::Name].into_iter().enumerate() {
+            for kind in [EntityKind::Task, EntityKind::Project, EntityKind::Workstream] {
+                let mut q = Find::new(kind);
+                q.sort = sort;
+                q.descending = i % 2 == 1;
+                queries.push(q.clone());
+                q.task_statuses = vec![TaskStatus::Todo, TaskStatus::Blocked];
+                q.priorities = vec![Some(Priority::Urgent), None];
+                queries.push(q.clone());
+                let mut q2 = Find::new(kind);
+                q2.sort = sort;
+                q2.labels_all = vec!["bug".into()];
+                q2.labels_any = vec!["backend".into(), "infra".into()];
+                q2.text = Some("PARSER".into());
+                queries.push(q2.clone());
+                q2.labels_all.clear();
+                q2.statuses = vec![Status::Active, Status::NotStarted];
+                q2.owner = users.get(i % users.len().max(1)).copied();
+                queries.push(q2);
+            }
+        }
+        for (i, &within) in containers.iter().enumerate().take(12) {
+            let mut q = Find::new(EntityKind::Task);
+            q.within = Some(within);
+            q.sort = if i % 2 == 0 { Sort::Priority } else { Sort::Name };
+            q.updated_since = Some(convoy_core::Timestamp::from_micros(1_700_000_000_000_000 + i as i64 * 20_000_000));
+            queries.push(q);
+        }
+        for mut q in queries {
+            let want = reference_find(reference, &q);
+            q.limit = 1_000_000;
+            let whole = find(graph, &q).unwrap();
+            prop_assert_eq!(&whole.ids, &want);
+            prop_assert!(whole.next.is_none());
+            q.limit = 3;
+            let mut paged = Vec::new();
+            loop {
+                let page = find(graph, &q).unwrap();
+                prop_assert!(page.ids.len() <= 3);
+                paged.extend(page.ids);
+                match page.next {
+                    Some(cursor) => q.after = Some(cursor.to_string().parse().unwrap()),
+                    None => break,
+                }
+            }
+            prop_assert_eq!(paged, want);
+        }
+        Ok(())
+    });
+}

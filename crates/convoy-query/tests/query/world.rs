@@ -4,8 +4,8 @@
 //! statuses and priorities.
 
 use convoy_core::model::{
-    Activity, BestPractice, EntityData, Milestone, Pattern, Priority, Project, Slice, Tag, Task, TaskPatch, TaskStatus,
-    Workflow, Workspace, Workstream,
+    Activity, BestPractice, EntityData, Labels, Milestone, Pattern, Priority, Project, Slice, Tag, Task, TaskPatch,
+    TaskStatus, User, Workflow, Workspace, Workstream,
 };
 use convoy_core::{ActivityId, Batch, EntityId, Graph, Op, Relation, Timestamp};
 use rand::rngs::StdRng;
@@ -57,6 +57,7 @@ pub(crate) fn world(seed: u64) -> Graph {
     let mut follows: Vec<EntityId> = Vec::new();
     for w in 0..b.rng.random_range(1..=2) {
         let ws = b.create(Workspace::new(&format!("ws {w}")).unwrap());
+        let users: Vec<EntityId> = (0..2).map(|u| b.create(User::new(&format!("user {w}.{u}")).unwrap())).collect();
         let mut ws_tasks: Vec<EntityId> = Vec::new();
         for p in 0..b.rng.random_range(1..=3) {
             let project = b.create(Project::new(&format!("project {w}.{p}")).unwrap());
@@ -100,8 +101,20 @@ pub(crate) fn world(seed: u64) -> Graph {
                     3 => Some(Priority::High),
                     _ => Some(Priority::Urgent),
                 };
+                let labels: Vec<&str> =
+                    ["backend", "frontend", "bug", "infra"].into_iter().filter(|_| b.rng.random_bool(0.3)).collect();
+                task.labels = Labels::new(labels).unwrap();
+                if b.rng.random_bool(0.3) {
+                    task.description =
+                        Some(convoy_core::model::Text::new("description", "Fix the Parser edge case").unwrap());
+                }
                 let id = b.create(task);
                 b.link(project, Relation::Contains, id);
+                if b.rng.random_bool(0.3)
+                    && let Some(u) = b.pick(&users)
+                {
+                    b.link(id, Relation::OwnedBy, u);
+                }
                 if b.rng.random_bool(0.6)
                     && let Some(s) = b.pick(&streams)
                 {

@@ -1,0 +1,269 @@
+//! Filtered find over tasks, projects and workstreams, backed by the
+//! graph's indexes and containment, with stable cursor pagination.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use convoy_core::model::{Entity, EntityData, EntityKind, Priority, Status, TaskStatus};
+use convoy_core::{EntityId, Graph, Relation, Timestamp};
+
+use crate::containment::descendants;
+use crate::error::{QueryError, kind_of};
+
+/// The order of results. Every order ends with the id, so it is total.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum Sort {
+    /// By id.
+    #[default]
+    Id,
+    /// By creation time, then id.
+    Created,
+    /// By last update, then id.
+    Updated,
+    /// Tasks: urgent first, no priority last; then id. Others: by id.
+    Priority,
+    /// By title (tasks) or name, byte-wise; then id.
+    Name,
+}
+
+/// Where a page ended: pass it back as [`Find::after`] for the next page.
+/// Pages stay consistent under concurrent inserts and deletes: the next page
+/// starts strictly after this key, whatever changed in between.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Cursor {
+    key: Key,
+    id: EntityId,
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Key {
+    None,
+    Time(i64),
+    Rank(u8),
+    Text(String),
+}
+
+impl fmt::Display for Cursor {
+    /// `i:<id>`, `t:<micros>:<id>`, `r:<rank>:<id>` or `s:<hex>:<id>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.key {
+            Key::None => write!(f, "i:{}", self.id),
+            Key::Time(t) => write!(f, "t:{t}:{}", self.id),
+            Key::Rank(r) => write!(f, "r:{r}:{}", self.id),
+            Key::Text(s) => {
+                let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+                write!(f, "s:{hex}:{}", self.id)
+            }
+        }
+    }
+}
+
+/// A cursor string that does not parse.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[error("malformed cursor {0:?}")]
+pub struct CursorError(pub String);
+
+impl FromStr for Cursor {
+    type Err = CursorError;
+    fn from_str(s: &str) -> Result<Self, CursorError> {
+        let bad = || CursorError(s.to_string());
+        let (tag, rest) = s.split_once(':').ok_or_else(bad)?;
+        let (key, id) = match tag {
+            "i" => (Key::None, rest),
+            _ => {
+                let (value, id) = rest.split_once(':').ok_or_else(bad)?;
+                let key = match tag {
+                    "t" => Key::Time(value.parse().map_err(|_| bad())?),
+                    "r" => Key::Rank(value.parse().map_err(|_| bad())?),
+                    "s" => {
+                        let bytes: Option<Vec<u8>> = (0..value.len())
+                            .step_by(2)
+                            .map(|i| value.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                            .collect();
+                        Key::Text(String::from_utf8(bytes.ok_or_else(bad)?).map_err(|_| bad())?)
+                    }
+                    _ => return Err(bad()),
+                };
+                (key, id)
+            }
+        };
+        Ok(Self { key, id: id.parse().map_err(|_| bad())? })
+    }
+}
+
+/// A find query. Empty lists and `None` mean "no condition". Build with
+/// [`Find::new`] and set the fields wanted.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Find {
+    /// Task, project or workstream.
+    pub kind: EntityKind,
+    /// Tasks: any of these statuses.
+    pub task_statuses: Vec<TaskStatus>,
+    /// Projects and workstreams: any of these statuses.
+    pub statuses: Vec<Status>,
+    /// Tasks: any of these priorities (`None` = unset).
+    pub priorities: Vec<Option<Priority>>,
+    /// Tasks: every one of these labels.
+    pub labels_all: Vec<String>,
+    /// Tasks: at least one of these labels.
+    pub labels_any: Vec<String>,
+    /// Owned by this user.
+    pub owner: Option<EntityId>,
+    /// Below this container (or parent task), at any depth.
+    pub within: Option<EntityId>,
+    /// Case-insensitive substring of the title or name, or the description.
+    pub text: Option<String>,
+    /// Updated at or after this time.
+    pub updated_since: Option<Timestamp>,
+    /// Result order.
+    pub sort: Sort,
+    /// Reverse the order.
+    pub descending: bool,
+    /// Most results in one page.
+    pub limit: usize,
+    /// Continue after this cursor.
+    pub after: Option<Cursor>,
+}
+
+impl Find {
+    /// A query for every entity of `kind`, by id, 50 per page.
+    #[must_use]
+    pub fn new(kind: EntityKind) -> Self {
+        Self {
+            kind,
+            task_statuses: Vec::new(),
+            statuses: Vec::new(),
+            priorities: Vec::new(),
+            labels_all: Vec::new(),
+            labels_any: Vec::new(),
+            owner: None,
+            within: None,
+            text: None,
+            updated_since: None,
+            sort: Sort::Id,
+            descending: false,
+            limit: 50,
+            after: None,
+        }
+    }
+}
+
+/// One page of results.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Page {
+    /// Matching ids, in the query's order.
+    pub ids: Vec<EntityId>,
+    /// Where to continue, when more may follow.
+    pub next: Option<Cursor>,
+}
+
+fn key(entity: &Entity, sort: Sort) -> Key {
+    match sort {
+        Sort::Id => Key::None,
+        Sort::Created => Key::Time(entity.created_at().as_micros()),
+        Sort::Updated => Key::Time(entity.updated_at().as_micros()),
+        Sort::Priority => match entity.data().as_task().map(|t| t.priority) {
+            Some(p) => Key::Rank(match p {
+                Some(Priority::Urgent) => 0,
+                Some(Priority::High) => 1,
+                Some(Priority::Medium) => 2,
+                Some(Priority::Low) => 3,
+                None => 4,
+            }),
+            None => Key::None,
+        },
+        Sort::Name => Key::Text(entity.data().name().to_string()),
+    }
+}
+
+/// The narrowest index-backed candidate set, or `None` when no condition
+/// has an index (then every entity of the kind is a candidate).
+fn candidates(graph: &Graph, q: &Find) -> Result<Option<BTreeSet<EntityId>>, QueryError> {
+    let mut sets: Vec<BTreeSet<EntityId>> = Vec::new();
+    if let Some(within) = q.within {
+        kind_of(graph, within)?;
+        sets.push(descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect());
+    }
+    if let Some(owner) = q.owner {
+        sets.push(graph.neighbors(owner, Relation::Owns).into_iter().collect());
+    }
+    if q.kind == EntityKind::Task {
+        if !q.task_statuses.is_empty() {
+            sets.push(q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect());
+        }
+        if !q.priorities.is_empty() {
+            sets.push(q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect());
+        }
+        if let Some(label) = q.labels_all.iter().min_by_key(|l| graph.tasks_with_label(l).len()) {
+            sets.push(graph.tasks_with_label(label).clone());
+        }
+        if !q.labels_any.is_empty() {
+            sets.push(q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect());
+        }
+    }
+    Ok(sets.into_iter().min_by_key(BTreeSet::len))
+}
+
+fn matches(entity: &Entity, q: &Find, graph: &Graph, needle: Option<&str>) -> bool {
+    if entity.kind() != q.kind || q.updated_since.is_some_and(|t| entity.updated_at() < t) {
+        return false;
+    }
+    let status_ok = match entity.data() {
+        EntityData::Task(t) => {
+            (q.task_statuses.is_empty() || q.task_statuses.contains(&t.status))
+                && (q.priorities.is_empty() || q.priorities.contains(&t.priority))
+                && q.labels_all.iter().all(|l| t.labels.contains(l))
+                && (q.labels_any.is_empty() || q.labels_any.iter().any(|l| t.labels.contains(l)))
+        }
+        EntityData::Project(p) => q.statuses.is_empty() || q.statuses.contains(&p.status),
+        EntityData::Workstream(w) => q.statuses.is_empty() || q.statuses.contains(&w.status),
+        _ => true,
+    };
+    let owner_ok = q.owner.is_none_or(|o| graph.parent(entity.id(), convoy_core::Slot::Owner) == Some(o));
+    let text_ok = needle.is_none_or(|n| {
+        let data = entity.data();
+        data.name().to_lowercase().contains(n) || data.description().is_some_and(|d| d.to_lowercase().contains(n))
+    });
+    status_ok && owner_ok && text_ok
+}
+
+/// Finds tasks, projects or workstreams matching every condition of `q`,
+/// one page at a time. Candidates come from the narrowest index that
+/// applies (status, priority, label, owner) or from containment (`within`);
+/// only a query with none of these (text or update time alone) scans every
+/// entity of the kind. Cost: O(candidates + matches × log matches).
+///
+/// # Errors
+/// [`QueryError::UnsupportedKind`] for a kind other than task, project or
+/// workstream; [`QueryError::NotFound`] for an unknown `within`.
+pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
+    if !matches!(q.kind, EntityKind::Task | EntityKind::Project | EntityKind::Workstream) {
+        return Err(QueryError::UnsupportedKind { kind: q.kind, expected: "task, project or workstream" });
+    }
+    let needle = q.text.as_ref().map(|t| t.to_lowercase());
+    let candidates = candidates(graph, q)?;
+    let pool: Box<dyn Iterator<Item = &EntityId>> = match &candidates {
+        Some(set) => Box::new(set.iter()),
+        None => Box::new(graph.ids_of_kind(q.kind).iter()),
+    };
+    let mut hits: Vec<(Key, EntityId)> = pool
+        .filter_map(|&id| graph.get(id))
+        .filter(|e| matches(e, q, graph, needle.as_deref()))
+        .map(|e| (key(e, q.sort), e.id()))
+        .collect();
+    hits.sort_unstable();
+    if q.descending {
+        hits.reverse();
+    }
+    if let Some(after) = &q.after {
+        let mark = (after.key.clone(), after.id);
+        let start = hits.partition_point(|h| if q.descending { *h >= mark } else { *h <= mark });
+        hits.drain(..start);
+    }
+    let more = hits.len() > q.limit;
+    hits.truncate(q.limit);
+    let next = if more { hits.last().map(|(key, id)| Cursor { key: key.clone(), id: *id }) } else { None };
+    Ok(Page { ids: hits.into_iter().map(|(_, id)| id).collect(), next })
+}
