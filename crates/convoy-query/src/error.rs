@@ -13,6 +13,15 @@ pub enum QueryError {
         /// The id asked for.
         id: EntityId,
     },
+    /// Even the smallest rendering (the focus alone) does not fit the
+    /// character budget.
+    #[error("a budget of {budget} characters is too small: the focus alone needs {needed}")]
+    BudgetTooSmall {
+        /// The budget given.
+        budget: usize,
+        /// Characters the smallest rendering takes.
+        needed: usize,
+    },
     /// The query does not take entities of this kind.
     #[error("this query does not take {kind}; it takes {expected}")]
     UnsupportedKind {

@@ -2,8 +2,14 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+#[path = "query/fixture.rs"]
+mod fixture;
+#[path = "query/parity.rs"]
+mod parity;
 #[path = "query/props.rs"]
 mod props;
+#[path = "query/rank_render.rs"]
+mod rank_render;
 #[path = "query/reference.rs"]
 mod reference;
 #[path = "query/world.rs"]
