@@ -36,8 +36,8 @@ pub(crate) fn home(graph: &Graph, id: EntityId) -> (Option<EntityId>, Option<Ent
 
 /// Entities of `kind` (pattern or best practice) in scope for something in
 /// `project` / `workspace`: project-scoped, then workspace-scoped, then
-/// global, each group by id. O(scoped to the two containers + all global
-/// ones of the kind).
+/// global, each group by id. O(entities scoped to the two containers +
+/// global ones of the kind), through the graph's index of global ones.
 pub(crate) fn in_scope<'g>(
     graph: &'g Graph,
     kind: EntityKind,
@@ -53,12 +53,12 @@ pub(crate) fn in_scope<'g>(
             }
         }
     }
-    for &id in graph.ids_of_kind(kind) {
-        if graph.parent(id, Slot::Scope).is_none()
-            && let Some(entity) = graph.get(id)
-        {
-            out.push(Guidance { entity, level: ScopeLevel::Global });
-        }
-    }
+    out.extend(
+        graph
+            .unscoped(kind)
+            .iter()
+            .filter_map(|&id| graph.get(id))
+            .map(|entity| Guidance { entity, level: ScopeLevel::Global }),
+    );
     out
 }

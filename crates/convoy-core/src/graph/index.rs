@@ -18,6 +18,8 @@ pub(crate) struct Indexes {
     task_priority: HashMap<Option<Priority>, BTreeSet<EntityId>>,
     task_label: HashMap<Box<str>, BTreeSet<EntityId>>,
     task_owner: HashMap<EntityId, BTreeSet<EntityId>>,
+    /// Patterns and best practices with no scope: the global ones.
+    unscoped: HashMap<EntityKind, BTreeSet<EntityId>>,
 }
 
 static EMPTY: BTreeSet<EntityId> = BTreeSet::new();
@@ -47,6 +49,21 @@ impl Indexes {
                 remove_from(&mut self.task_label, label.as_str(), id);
             }
         }
+    }
+
+    /// Records whether a pattern or best practice is global (has no
+    /// scope). O(log n).
+    pub(crate) fn set_unscoped(&mut self, kind: EntityKind, id: EntityId, unscoped: bool) {
+        if unscoped {
+            self.unscoped.entry(kind).or_default().insert(id);
+        } else {
+            remove_from(&mut self.unscoped, &kind, id);
+        }
+    }
+
+    /// Global patterns or best practices, by id. O(1).
+    pub(crate) fn unscoped(&self, kind: EntityKind) -> &BTreeSet<EntityId> {
+        self.unscoped.get(&kind).unwrap_or(&EMPTY)
     }
 
     /// Records that `owner` owns task `task`. O(log n).

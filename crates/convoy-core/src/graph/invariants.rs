@@ -173,8 +173,16 @@ impl Graph {
     /// The secondary indexes as the nodes and edges say they should be.
     fn rebuilt_indexes(&self) -> Indexes {
         let mut index = Indexes::default();
-        for node in self.g.node_weights() {
+        for (idx, node) in self.g.node_indices().map(|i| (i, &self.g[i])) {
             index.insert(&node.entity);
+            let kind = node.entity.kind();
+            if matches!(kind, EntityKind::Pattern | EntityKind::BestPractice) {
+                let scoped = self
+                    .g
+                    .edges_directed(idx, petgraph::Direction::Outgoing)
+                    .any(|e| e.weight().relation == Relation::ScopedTo);
+                index.set_unscoped(kind, node.entity.id(), !scoped);
+            }
         }
         for e in self.g.edge_references() {
             let (a, b) = (e.source(), e.target());

@@ -27,6 +27,11 @@ const fn degree_rank(kind: EntityKind) -> u8 {
     }
 }
 
+/// Patterns and best practices: the kinds that have a scope.
+const fn is_guidance(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::Pattern | EntityKind::BestPractice)
+}
+
 impl Graph {
     /// The edge `a -relation-> b`, searched from the endpoint likely to have
     /// fewer edges (the edge is in `a`'s outgoing and `b`'s incoming lists).
@@ -49,6 +54,10 @@ impl Graph {
     pub(super) fn raw_insert_node(&mut self, node: Node) -> NodeIndex {
         let id = node.entity.id();
         self.index.insert(&node.entity);
+        let kind = node.entity.kind();
+        if is_guidance(kind) {
+            self.index.set_unscoped(kind, id, node.up.get(crate::relation::Slot::Scope).is_none());
+        }
         let idx = self.g.add_node(node);
         self.ids.insert(id, idx);
         idx
@@ -59,6 +68,7 @@ impl Graph {
         let node = self.g.remove_node(idx)?;
         self.ids.remove(&node.entity.id());
         self.index.remove(&node.entity);
+        self.index.set_unscoped(node.entity.kind(), node.entity.id(), false);
         Some(node)
     }
 
@@ -104,6 +114,12 @@ impl Graph {
         }
         if let Some(slot) = relation.inverse().slot(kind_a) {
             self.g[b].up.set(slot, present.then_some(a));
+        }
+        if relation == Relation::ScopedTo && is_guidance(kind_a) {
+            self.index.set_unscoped(kind_a, self.id_of(a), !present);
+        }
+        if relation == Relation::Scopes && is_guidance(kind_b) {
+            self.index.set_unscoped(kind_b, self.id_of(b), !present);
         }
         let owned = match (relation, kind_a, kind_b) {
             (Relation::OwnedBy, EntityKind::Task, _) => Some((b, a)),

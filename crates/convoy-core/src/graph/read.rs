@@ -168,6 +168,13 @@ impl Graph {
         self.feed(task).iter().rev().take(n)
     }
 
+    /// Global patterns or best practices (`kind`): those scoped to no
+    /// workspace or project, ascending. Empty for other kinds. O(1) to get.
+    #[must_use]
+    pub fn unscoped(&self, kind: EntityKind) -> &BTreeSet<EntityId> {
+        self.index.unscoped(kind)
+    }
+
     /// Ids of every entity of a kind, ascending. O(1) to get; iterate in O(n).
     #[must_use]
     pub fn ids_of_kind(&self, kind: EntityKind) -> &BTreeSet<EntityId> {

@@ -104,6 +104,7 @@ impl<'g> Txn<'g> {
         for (_, node) in removed {
             self.graph.ids.remove(&node.entity.id());
             self.graph.index.remove(&node.entity);
+            self.graph.index.set_unscoped(node.entity.kind(), node.entity.id(), false);
             self.undo.push(Undo::RestoreNode(Box::new(node)));
         }
     }
