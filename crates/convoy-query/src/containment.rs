@@ -60,6 +60,23 @@ pub fn ancestors(graph: &Graph, id: EntityId) -> Result<Vec<Ancestor>, QueryErro
     Ok(out)
 }
 
+/// Whether walking below an entity of kind `at` can list anything new.
+/// Every task has a project, and its workstream, milestone, slice and parent
+/// task lie in that project (a closing check of every batch), so below a
+/// workspace or project each task is already a direct child of its project:
+/// tasks need no expanding, and for a task-only listing neither do the
+/// containers between the project and its tasks.
+fn worth_expanding(focus: EntityKind, filter: Option<EntityKind>, at: EntityKind) -> bool {
+    if !matches!(focus, EntityKind::Workspace | EntityKind::Project) {
+        return true;
+    }
+    match at {
+        EntityKind::Task => false,
+        EntityKind::Workstream | EntityKind::Milestone | EntityKind::Slice => filter != Some(EntityKind::Task),
+        _ => true,
+    }
+}
+
 /// One entity below the focus.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Descendant {
@@ -87,19 +104,19 @@ pub fn descendants(
     kind: Option<EntityKind>,
     max_depth: Option<u32>,
 ) -> Result<Vec<Descendant>, QueryError> {
-    kind_of(graph, id)?;
+    let focus = kind_of(graph, id)?;
     let mut seen = HashSet::from([id]);
-    let mut queue = VecDeque::from([(id, 0u32)]);
+    let mut queue = VecDeque::from([(id, 0u32, focus)]);
     let mut out = Vec::new();
-    while let Some((at, depth)) = queue.pop_front() {
-        if max_depth.is_some_and(|m| depth >= m) {
+    while let Some((at, depth, kind_at)) = queue.pop_front() {
+        if max_depth.is_some_and(|m| depth >= m) || !worth_expanding(focus, kind, kind_at) {
             continue;
         }
         for edge in graph.edges_unordered(at) {
             let child = edge.target();
             if matches!(edge.relation(), Relation::Contains | Relation::HasSubtask) && seen.insert(child) {
                 let Some(entity) = graph.get(child) else { continue };
-                queue.push_back((child, depth + 1));
+                queue.push_back((child, depth + 1, entity.kind()));
                 if kind.is_none_or(|k| k == entity.kind()) {
                     out.push(Descendant { id: child, kind: entity.kind(), depth: depth + 1 });
                 }

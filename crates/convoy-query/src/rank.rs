@@ -11,12 +11,13 @@
 //! where `weight` is the edge's stored weight (0..=1), `prior` the
 //! relation's prior as traversed from `x(i-1)` (see [`RankOptions::priors`]),
 //! and `decay` the per-extra-hop factor. An entity's score is the best
-//! score of any path to it of at most `max_hops` edges; ties between paths
-//! go to the one found first when entities are expanded in id order and
-//! their edges in (relation, id) order. Results are ordered by score
-//! (highest first), then hops (fewest first), then id.
+//! score of any path to it of at most `max_hops` edges; between paths of
+//! equal score and length, the one whose previous entity has the smaller id
+//! wins (a rule that does not depend on the order edges are visited in).
+//! Results are ordered by score (highest first), then hops (fewest first),
+//! then id.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use convoy_core::model::{EntityKind, TaskStatus};
 use convoy_core::{EntityId, Graph, Relation};
@@ -46,8 +47,9 @@ impl Default for RankOptions {
     /// favour what constrains the work: blockers 1.0, blocked tasks, parent
     /// and subtasks 0.9, related 0.8, containers 0.7, workflow 0.6,
     /// patterns and practices of a container 0.5, owner 0.4, siblings
-    /// through a container 0.3, other followers of a workflow and other
-    /// holdings of an owner 0.1.
+    /// through a container 0.3. A workflow's other followers and an owner's
+    /// other holdings are not followed: they are hubs (half the tasks of a
+    /// workspace may follow one workflow) whose members share nothing else.
     fn default() -> Self {
         use Relation as R;
         let priors = [
@@ -62,8 +64,6 @@ impl Default for RankOptions {
             (R::ScopedTo, 0.5),
             (R::OwnedBy, 0.4),
             (R::Contains, 0.3),
-            (R::FollowedBy, 0.1),
-            (R::Owns, 0.1),
         ];
         Self { top: 20, max_hops: 2, decay: 0.5, priors: priors.into_iter().collect(), include_done: false }
     }
@@ -83,23 +83,32 @@ pub struct Ranked {
 }
 
 /// The `top` entities around `id` by score. O(edges of the entities within
-/// `max_hops - 1` hops, each level's entities sorted once).
+/// `max_hops - 1` hops + results × log results).
 ///
 /// # Errors
 /// [`QueryError::NotFound`] for an unknown id.
 pub fn rank(graph: &Graph, id: EntityId, options: &RankOptions) -> Result<Vec<Ranked>, QueryError> {
     kind_of(graph, id)?;
+    // Kinds with no followed relation leaving them are never expanded (a
+    // workflow whose only edges are its followers, say).
+    let expands =
+        |kind: EntityKind| options.priors.keys().any(|r| EntityKind::ALL.iter().any(|&other| r.allows(kind, other)));
     // levels[h]: entity → (best score with exactly h hops, predecessor).
-    let mut levels: Vec<BTreeMap<EntityId, (f64, EntityId)>> = vec![BTreeMap::from([(id, (1.0, id))])];
+    let mut levels: Vec<HashMap<EntityId, (f64, EntityId)>> = vec![HashMap::from([(id, (1.0, id))])];
     for hop in 1..=options.max_hops {
         let factor = if hop > 1 { options.decay } else { 1.0 };
-        let mut next: BTreeMap<EntityId, (f64, EntityId)> = BTreeMap::new();
+        let mut next: HashMap<EntityId, (f64, EntityId)> = HashMap::new();
         for (&at, &(score, _)) in &levels[levels.len() - 1] {
-            for edge in graph.edges(at) {
+            if graph.get(at).is_none_or(|e| !expands(e.kind())) {
+                continue;
+            }
+            for edge in graph.edges_unordered(at) {
                 let Some(&prior) = options.priors.get(&edge.relation()) else { continue };
                 let to = edge.target();
                 let candidate = score * edge.data().weight.get() * prior * factor;
-                if to != id && next.get(&to).is_none_or(|&(best, _)| candidate > best) {
+                let better =
+                    next.get(&to).is_none_or(|&(best, via)| candidate > best || (candidate == best && at < via));
+                if to != id && better {
                     next.insert(to, (candidate, at));
                 }
             }
@@ -110,7 +119,7 @@ pub fn rank(graph: &Graph, id: EntityId, options: &RankOptions) -> Result<Vec<Ra
         levels.push(next);
     }
     // Best over levels: higher score, then fewer hops.
-    let mut best: BTreeMap<EntityId, (f64, usize)> = BTreeMap::new();
+    let mut best: HashMap<EntityId, (f64, usize)> = HashMap::new();
     for (hops, level) in levels.iter().enumerate().skip(1) {
         for (&to, &(score, _)) in level {
             if best.get(&to).is_none_or(|&(s, _)| score > s) {

@@ -2,7 +2,7 @@
 //! then of its workspace, then the global ones — nearest scope first.
 
 use convoy_core::model::{Entity, EntityKind};
-use convoy_core::{EntityId, Graph, Relation, Slot};
+use convoy_core::{EntityId, Graph, Slot};
 
 /// How near a pattern's or best practice's scope is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -47,7 +47,7 @@ pub(crate) fn in_scope<'g>(
     let mut out = Vec::new();
     for (container, level) in [(project, ScopeLevel::Project), (workspace, ScopeLevel::Workspace)] {
         let Some(container) = container else { continue };
-        for id in graph.neighbors(container, Relation::Scopes) {
+        for &id in graph.scoped_to(container) {
             if let Some(entity) = graph.get(id).filter(|e| e.kind() == kind) {
                 out.push(Guidance { entity, level });
             }

@@ -20,6 +20,8 @@ pub(crate) struct Indexes {
     task_owner: HashMap<EntityId, BTreeSet<EntityId>>,
     /// Patterns and best practices with no scope: the global ones.
     unscoped: HashMap<EntityKind, BTreeSet<EntityId>>,
+    /// Patterns and best practices scoped to each workspace or project.
+    scoped: HashMap<EntityId, BTreeSet<EntityId>>,
 }
 
 static EMPTY: BTreeSet<EntityId> = BTreeSet::new();
@@ -59,6 +61,20 @@ impl Indexes {
         } else {
             remove_from(&mut self.unscoped, &kind, id);
         }
+    }
+
+    /// Records whether `item` is scoped to `container`. O(log n).
+    pub(crate) fn set_scoped(&mut self, container: EntityId, item: EntityId, scoped: bool) {
+        if scoped {
+            self.scoped.entry(container).or_default().insert(item);
+        } else {
+            remove_from(&mut self.scoped, &container, item);
+        }
+    }
+
+    /// Patterns and best practices scoped to `container`, by id. O(1).
+    pub(crate) fn scoped(&self, container: EntityId) -> &BTreeSet<EntityId> {
+        self.scoped.get(&container).unwrap_or(&EMPTY)
     }
 
     /// Global patterns or best practices, by id. O(1).

@@ -189,6 +189,9 @@ impl Graph {
             if e.weight().relation == Relation::OwnedBy && self.kind_at(a) == EntityKind::Task {
                 index.add_owner(self.id_of(b), self.id_of(a));
             }
+            if e.weight().relation == Relation::ScopedTo {
+                index.set_scoped(self.id_of(b), self.id_of(a), true);
+            }
         }
         index
     }

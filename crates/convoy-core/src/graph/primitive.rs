@@ -115,11 +115,15 @@ impl Graph {
         if let Some(slot) = relation.inverse().slot(kind_a) {
             self.g[b].up.set(slot, present.then_some(a));
         }
-        if relation == Relation::ScopedTo && is_guidance(kind_a) {
-            self.index.set_unscoped(kind_a, self.id_of(a), !present);
-        }
-        if relation == Relation::Scopes && is_guidance(kind_b) {
-            self.index.set_unscoped(kind_b, self.id_of(b), !present);
+        let scoping = match relation {
+            Relation::ScopedTo if is_guidance(kind_a) => Some((a, kind_a, b)),
+            Relation::Scopes if is_guidance(kind_b) => Some((b, kind_b, a)),
+            _ => None,
+        };
+        if let Some((item, kind, container)) = scoping {
+            let (item, container) = (self.id_of(item), self.id_of(container));
+            self.index.set_unscoped(kind, item, !present);
+            self.index.set_scoped(container, item, present);
         }
         let owned = match (relation, kind_a, kind_b) {
             (Relation::OwnedBy, EntityKind::Task, _) => Some((b, a)),

@@ -168,6 +168,13 @@ impl Graph {
         self.feed(task).iter().rev().take(n)
     }
 
+    /// Patterns and best practices scoped to a workspace or project,
+    /// ascending. O(1) to get (no scan of the container's edges).
+    #[must_use]
+    pub fn scoped_to(&self, container: EntityId) -> &BTreeSet<EntityId> {
+        self.index.scoped(container)
+    }
+
     /// Global patterns or best practices (`kind`): those scoped to no
     /// workspace or project, ascending. Empty for other kinds. O(1) to get.
     #[must_use]

@@ -350,3 +350,31 @@ fn find_equals_a_filtered_scan_and_pages_add_up() {
         Ok(())
     });
 }
+
+#[test]
+fn ranking_equals_the_formula_computed_over_full_scans() {
+    check(|graph, reference, ids| {
+        let options = [
+            convoy_query::RankOptions::default(),
+            convoy_query::RankOptions {
+                max_hops: 3,
+                top: 50,
+                include_done: true,
+                ..convoy_query::RankOptions::default()
+            },
+            convoy_query::RankOptions { max_hops: 1, decay: 0.9, ..convoy_query::RankOptions::default() },
+        ];
+        for &id in ids.iter().step_by(3) {
+            for o in &options {
+                let got = convoy_query::rank(graph, id, o).unwrap();
+                let want = reference.rank(id, o);
+                prop_assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(&want) {
+                    prop_assert_eq!((g.id, &g.path), (w.0, &w.2));
+                    prop_assert!((g.score - w.1).abs() < 1e-12);
+                }
+            }
+        }
+        Ok(())
+    });
+}

@@ -299,3 +299,60 @@ impl Ref<'_> {
         shape
     }
 }
+
+impl Ref<'_> {
+    /// Ranking by the documented formula, level by level over a full edge
+    /// scan: (id, score, path) in result order.
+    pub(crate) fn rank(
+        &self,
+        id: EntityId,
+        options: &convoy_query::RankOptions,
+    ) -> Vec<(EntityId, f64, Vec<EntityId>)> {
+        let mut levels: Vec<BTreeMap<EntityId, (f64, EntityId)>> = vec![BTreeMap::from([(id, (1.0, id))])];
+        for hop in 1..=options.max_hops {
+            let factor = if hop > 1 { options.decay } else { 1.0 };
+            let mut next: BTreeMap<EntityId, (f64, EntityId)> = BTreeMap::new();
+            for (&at, &(score, _)) in &levels[levels.len() - 1] {
+                for &(s, r, t, w) in &self.edges {
+                    let Some(&prior) = options.priors.get(&r) else { continue };
+                    if s != at || t == id {
+                        continue;
+                    }
+                    let candidate = score * w * prior * factor;
+                    let better = next.get(&t).is_none_or(|&(b, via)| candidate > b || (candidate == b && at < via));
+                    if better {
+                        next.insert(t, (candidate, at));
+                    }
+                }
+            }
+            levels.push(next);
+        }
+        let mut best: BTreeMap<EntityId, (f64, usize)> = BTreeMap::new();
+        for (hops, level) in levels.iter().enumerate().skip(1) {
+            for (&t, &(score, _)) in level {
+                if best.get(&t).is_none_or(|&(s, _)| score > s) {
+                    best.insert(t, (score, hops));
+                }
+            }
+        }
+        let mut out: Vec<(f64, usize, EntityId)> = best
+            .into_iter()
+            .filter(|&(t, _)| options.include_done || self.status(t).is_none_or(TaskStatus::is_open))
+            .map(|(t, (s, h))| (s, h, t))
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        out.truncate(options.top);
+        out.into_iter()
+            .map(|(score, hops, t)| {
+                let mut path = vec![t];
+                let mut at = t;
+                for level in levels[1..=hops].iter().rev() {
+                    at = level[&at].1;
+                    path.push(at);
+                }
+                path.reverse();
+                (t, score, path)
+            })
+            .collect()
+    }
+}
