@@ -179,31 +179,59 @@ fn key(entity: &Entity, sort: Sort) -> Key {
 }
 
 /// The narrowest index-backed candidate set, or `None` when no condition
-/// has an index (then every entity of the kind is a candidate).
+/// has an index (then every entity of the kind is a candidate). Only the
+/// narrowest is built: the others are sized from their index sets first.
 fn candidates(graph: &Graph, q: &Find) -> Result<Option<BTreeSet<EntityId>>, QueryError> {
-    let mut sets: Vec<BTreeSet<EntityId>> = Vec::new();
+    #[derive(Clone, Copy)]
+    enum Source {
+        Within(EntityId),
+        Owner(EntityId),
+        Statuses,
+        Priorities,
+        LabelAll(usize),
+        LabelsAny,
+    }
+    let task = q.kind == EntityKind::Task;
+    let mut sources: Vec<(usize, Source)> = Vec::new();
     if let Some(within) = q.within {
         kind_of(graph, within)?;
-        sets.push(descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect());
+        // Containment has no size index: it goes first when present, as it
+        // is bounded by one container.
+        sources.push((0, Source::Within(within)));
     }
     if let Some(owner) = q.owner {
-        sets.push(graph.neighbors(owner, Relation::Owns).into_iter().collect());
+        sources.push((1 + graph.tasks_owned_by(owner).len(), Source::Owner(owner)));
     }
-    if q.kind == EntityKind::Task {
-        if !q.task_statuses.is_empty() {
-            sets.push(q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect());
-        }
-        if !q.priorities.is_empty() {
-            sets.push(q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect());
-        }
-        if let Some(label) = q.labels_all.iter().min_by_key(|l| graph.tasks_with_label(l).len()) {
-            sets.push(graph.tasks_with_label(label).clone());
+    if task && !q.task_statuses.is_empty() {
+        sources.push((
+            1 + q.task_statuses.iter().map(|&s| graph.tasks_with_status(s).len()).sum::<usize>(),
+            Source::Statuses,
+        ));
+    }
+    if task && !q.priorities.is_empty() {
+        sources.push((
+            1 + q.priorities.iter().map(|&p| graph.tasks_with_priority(p).len()).sum::<usize>(),
+            Source::Priorities,
+        ));
+    }
+    if task {
+        for (i, label) in q.labels_all.iter().enumerate() {
+            sources.push((1 + graph.tasks_with_label(label).len(), Source::LabelAll(i)));
         }
         if !q.labels_any.is_empty() {
-            sets.push(q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect());
+            let size = q.labels_any.iter().map(|l| graph.tasks_with_label(l).len()).sum::<usize>();
+            sources.push((1 + size, Source::LabelsAny));
         }
     }
-    Ok(sets.into_iter().min_by_key(BTreeSet::len))
+    let Some(&(_, source)) = sources.iter().min_by_key(|(size, _)| *size) else { return Ok(None) };
+    Ok(Some(match source {
+        Source::Within(within) => descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect(),
+        Source::Owner(owner) => graph.neighbors(owner, Relation::Owns).into_iter().collect(),
+        Source::Statuses => q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect(),
+        Source::Priorities => q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect(),
+        Source::LabelAll(i) => graph.tasks_with_label(&q.labels_all[i]).clone(),
+        Source::LabelsAny => q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect(),
+    }))
 }
 
 fn matches(entity: &Entity, q: &Find, graph: &Graph, needle: Option<&str>) -> bool {
