@@ -57,7 +57,7 @@ pub use find::{Cursor, CursorError, Find, Page, Sort, find};
 pub use rank::{RankOptions, Ranked, rank};
 pub use ready::{Blocked, blocked, open_blockers, ready};
 pub use related::{Direction, Link, related};
-pub use render::{Format, render_bundle, render_ranking};
+pub use render::{Format, render_bundle, render_container, render_ranking};
 pub use rollup::{Rollup, rollup};
 pub use scope::{Guidance, ScopeLevel};
 pub use traverse::{Reached, Traversal, traverse};

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use convoy_core::model::{Entity, EntityData};
 use serde_json::{Value, json};
 
-use crate::bundle::TaskBundle;
+use crate::bundle::{ContainerBundle, TaskBundle};
 use crate::error::QueryError;
 use crate::rank::Ranked;
 
@@ -157,10 +157,15 @@ fn sections(bundle: &TaskBundle<'_>) -> Vec<Section> {
     ]
 }
 
-fn assemble(format: Format, head: &(String, Value), sections: &[Section], omitted: &BTreeMap<&str, usize>) -> String {
+fn assemble(
+    format: Format,
+    head: &(&str, String, Value),
+    sections: &[Section],
+    omitted: &BTreeMap<&str, usize>,
+) -> String {
     match format {
         Format::Markdown => {
-            let mut out = head.0.clone();
+            let mut out = head.1.clone();
             for s in sections.iter().filter(|s| !s.items.is_empty()) {
                 out.push_str(&format!("\n## {}\n", s.title));
                 for item in &s.items {
@@ -176,7 +181,7 @@ fn assemble(format: Format, head: &(String, Value), sections: &[Section], omitte
         }
         Format::Json => {
             let mut object = serde_json::Map::new();
-            object.insert("task".into(), head.1.clone());
+            object.insert(head.0.into(), head.2.clone());
             for s in sections {
                 let value = if s.single {
                     s.items.first().map_or(Value::Null, |i| i.json.clone())
@@ -197,7 +202,7 @@ fn assemble(format: Format, head: &(String, Value), sections: &[Section], omitte
 /// characters.
 fn fit(
     format: Format,
-    head: &(String, Value),
+    head: &(&str, String, Value),
     mut sections: Vec<Section>,
     budget: usize,
 ) -> Result<String, QueryError> {
@@ -223,7 +228,62 @@ fn fit(
 /// # Errors
 /// [`QueryError::BudgetTooSmall`] when the task alone does not fit.
 pub fn render_bundle(bundle: &TaskBundle<'_>, format: Format, budget: usize) -> Result<String, QueryError> {
-    fit(format, &header(bundle), sections(bundle), budget)
+    let (markdown, json) = header(bundle);
+    fit(format, &("task", markdown, json), sections(bundle), budget)
+}
+
+/// Renders a container bundle within `budget` characters: the container
+/// with its roll-up first (never dropped), then what it sits in, its
+/// children by kind, patterns, best practices — the last dropped first.
+///
+/// # Errors
+/// [`QueryError::BudgetTooSmall`] when the container and roll-up alone do
+/// not fit.
+pub fn render_container(bundle: &ContainerBundle<'_>, format: Format, budget: usize) -> Result<String, QueryError> {
+    let entity = bundle.entity;
+    let r = &bundle.rollup;
+    let counts: Vec<String> = r.by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let markdown = format!(
+        "# {}: {}\n`{}` · {}\n\nRoll-up: {} tasks, {:.0} % done ({})\n",
+        entity.kind(),
+        entity.data().name(),
+        entity.id(),
+        status_of(entity),
+        r.total,
+        r.done_fraction * 100.0,
+        if counts.is_empty() { "none".to_string() } else { counts.join(", ") }
+    );
+    let mut json = summary(entity).json;
+    let by_status: serde_json::Map<String, Value> =
+        r.by_status.iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
+    json["rollup"] = json!({ "total": r.total, "done_fraction": r.done_fraction, "by_status": by_status });
+    let ancestors = bundle.ancestors.iter().map(ancestor_item).collect();
+    let mut sections = vec![Section { key: "ancestors", title: "Sits in", items: ancestors, single: false }];
+    for (kind, children) in &bundle.children {
+        let (key, title) = match kind {
+            convoy_core::model::EntityKind::Project => ("projects", "Projects"),
+            convoy_core::model::EntityKind::Workstream => ("workstreams", "Workstreams"),
+            convoy_core::model::EntityKind::Milestone => ("milestones", "Milestones"),
+            convoy_core::model::EntityKind::Slice => ("slices", "Slices"),
+            _ => ("tasks", "Tasks"),
+        };
+        sections.push(Section { key, title, items: children.iter().map(|e| summary(e)).collect(), single: false });
+    }
+    for (key, title, items) in
+        [("patterns", "Patterns", &bundle.patterns), ("best_practices", "Best practices", &bundle.best_practices)]
+    {
+        sections.push(Section { key, title, items: items.iter().map(|g| summary(g.entity)).collect(), single: false });
+    }
+    fit(format, &("entity", markdown, json), sections, budget)
+}
+
+/// An ancestor's line: kind, id and depth (the bundle keeps no names for
+/// them).
+fn ancestor_item(a: &crate::containment::Ancestor) -> Item {
+    Item {
+        markdown: format!("- {} `{}` (depth {})", a.kind, a.id, a.depth),
+        json: json!({ "id": a.id.to_string(), "kind": a.kind.as_str(), "depth": a.depth }),
+    }
 }
 
 /// Renders a ranking around `focus` within `budget` characters, dropping
@@ -238,8 +298,8 @@ pub fn render_ranking(
     format: Format,
     budget: usize,
 ) -> Result<String, QueryError> {
-    let head =
-        (format!("# Context around {} `{}` {}\n", focus.kind(), focus.id(), focus.data().name()), summary(focus).json);
+    let markdown = format!("# Context around {} `{}` {}\n", focus.kind(), focus.id(), focus.data().name());
+    let head = ("focus", markdown, summary(focus).json);
     let items = ranked
         .iter()
         .enumerate()

@@ -141,6 +141,21 @@ fn ranking_renders_within_budget_dropping_the_lowest_ranked() {
     assert!(!cut.contains("5. workspace") && cut.contains("4. task") && cut.contains("1 ranked"), "{cut}");
 }
 
+#[test]
+fn container_rendering_keeps_the_rollup_and_drops_patterns_and_children_first() {
+    let (graph, ids) = with_activity();
+    let bundle = convoy_query::container_bundle(&graph, ids.project).unwrap();
+    let full = convoy_query::render_container(&bundle, Format::Markdown, usize::MAX).unwrap();
+    assert!(full.contains("# project: Convoy") && full.contains("Roll-up: 3 tasks, 0 % done (3 TODO)"), "{full}");
+    assert!(full.contains("## Sits in") && full.contains("## Tasks") && full.contains("## Workstreams"), "{full}");
+    let cut = convoy_query::render_container(&bundle, Format::Markdown, full.chars().count() - 1).unwrap();
+    assert!(cut.contains("Roll-up: 3 tasks") && cut.contains("_Omitted for space: 1 tasks._"), "{cut}");
+    let json = convoy_query::render_container(&bundle, Format::Json, usize::MAX).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["entity"]["rollup"]["total"], 3);
+    assert_eq!(value["tasks"].as_array().unwrap().len(), 3);
+}
+
 /// Every query's output, as text.
 fn everything(graph: &Graph) -> String {
     let mut out = String::new();
