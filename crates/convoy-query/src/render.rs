@@ -243,12 +243,13 @@ pub fn render_container(bundle: &ContainerBundle<'_>, format: Format, budget: us
     let entity = bundle.entity;
     let r = &bundle.rollup;
     let counts: Vec<String> = r.by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let status = status_of(entity);
     let markdown = format!(
-        "# {}: {}\n`{}` · {}\n\nRoll-up: {} tasks, {:.0} % done ({})\n",
+        "# {}: {}\n`{}`{}\n\nRoll-up: {} tasks, {:.0} % done ({})\n",
         entity.kind(),
         entity.data().name(),
         entity.id(),
-        status_of(entity),
+        if status.is_empty() { String::new() } else { format!(" · {status}") },
         r.total,
         r.done_fraction * 100.0,
         if counts.is_empty() { "none".to_string() } else { counts.join(", ") }
