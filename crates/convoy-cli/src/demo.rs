@@ -103,8 +103,9 @@ pub(crate) fn run(dir: &Path, tasks: usize, seed: u64, replace: bool, as_json: b
     let data = convoy_workload::generate(tasks, seed).context("generating the dataset")?;
     let started = Instant::now();
     let db = Db::open(dir, Options::new().snapshot_every(None, None)).context("opening the store")?;
-    for batch in &data.batches {
-        db.commit(batch.clone()).context("committing a generated batch")?;
+    let convoy_workload::Dataset { batches, tasks: task_ids, .. } = data;
+    for batch in batches {
+        db.commit(batch).context("committing a generated batch")?;
     }
     let load = started.elapsed();
     let started = Instant::now();
@@ -116,7 +117,7 @@ pub(crate) fn run(dir: &Path, tasks: usize, seed: u64, replace: bool, as_json: b
     let db = Db::open(dir, Options::new()).context("reopening the store")?;
     let recovery = started.elapsed();
     let graph = db.read();
-    let task = focus(&graph, &data.tasks).context("the dataset has no task")?;
+    let task = focus(&graph, &task_ids).context("the dataset has no task")?;
     let project = graph.parent(task, Slot::Project).context("the task has no project")?;
     let workspace = graph.parent(project, Slot::Workspace).context("the project has no workspace")?;
 
