@@ -15,12 +15,23 @@ pub enum QueryError {
     },
     /// Even the smallest rendering (the focus alone) does not fit the
     /// character budget.
-    #[error("a budget of {budget} characters is too small: the focus alone needs {needed}")]
+    #[error(
+        "a budget of {budget} characters is too small: the smallest rendering (the focus, plus the note of what was left out) needs {needed}"
+    )]
     BudgetTooSmall {
         /// The budget given.
         budget: usize,
         /// Characters the smallest rendering takes.
         needed: usize,
+    },
+    /// An option is out of its range (a prior or decay outside 0..=1 or not
+    /// finite, a page size of 0, a cursor from another sort order).
+    #[error("invalid option `{name}`: {reason}")]
+    InvalidOption {
+        /// The option.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
     },
     /// The query does not take entities of this kind.
     #[error("this query does not take {kind}; it takes {expected}")]

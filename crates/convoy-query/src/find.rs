@@ -181,7 +181,7 @@ fn key(entity: &Entity, sort: Sort) -> Key {
 /// The narrowest index-backed candidate set, or `None` when no condition
 /// has an index (then every entity of the kind is a candidate). Only the
 /// narrowest is built: the others are sized from their index sets first.
-fn candidates(graph: &Graph, q: &Find) -> Result<Option<BTreeSet<EntityId>>, QueryError> {
+fn candidates(graph: &Graph, q: &Find) -> Result<(Option<BTreeSet<EntityId>>, bool), QueryError> {
     #[derive(Clone, Copy)]
     enum Source {
         Within(EntityId),
@@ -195,11 +195,16 @@ fn candidates(graph: &Graph, q: &Find) -> Result<Option<BTreeSet<EntityId>>, Que
     let mut sources: Vec<(usize, Source)> = Vec::new();
     if let Some(within) = q.within {
         kind_of(graph, within)?;
-        // Containment has no size index: it goes first when present, as it
-        // is bounded by one container.
-        sources.push((0, Source::Within(within)));
+        // Sized by the edges the walk would visit: the container's own, or
+        // for a workspace its projects'.
+        let degree = |id: EntityId| graph.edges_unordered(id).count();
+        let size = match graph.get(within).map(Entity::kind) {
+            Some(EntityKind::Workspace) => graph.neighbors(within, Relation::Contains).into_iter().map(degree).sum(),
+            _ => degree(within),
+        };
+        sources.push((size, Source::Within(within)));
     }
-    if let Some(owner) = q.owner {
+    if let Some(owner) = q.owner.filter(|_| task) {
         sources.push((1 + graph.tasks_owned_by(owner).len(), Source::Owner(owner)));
     }
     if task && !q.task_statuses.is_empty() {
@@ -223,15 +228,38 @@ fn candidates(graph: &Graph, q: &Find) -> Result<Option<BTreeSet<EntityId>>, Que
             sources.push((1 + size, Source::LabelsAny));
         }
     }
-    let Some(&(_, source)) = sources.iter().min_by_key(|(size, _)| *size) else { return Ok(None) };
-    Ok(Some(match source {
-        Source::Within(within) => descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect(),
-        Source::Owner(owner) => graph.neighbors(owner, Relation::Owns).into_iter().collect(),
-        Source::Statuses => q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect(),
-        Source::Priorities => q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect(),
-        Source::LabelAll(i) => graph.tasks_with_label(&q.labels_all[i]).clone(),
-        Source::LabelsAny => q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect(),
-    }))
+    let Some(&(_, source)) = sources.iter().min_by_key(|(size, _)| *size) else { return Ok((None, false)) };
+    let by_containment = matches!(source, Source::Within(_));
+    Ok((
+        Some(match source {
+            Source::Within(within) => {
+                descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect()
+            }
+            Source::Owner(owner) => graph.tasks_owned_by(owner).clone(),
+            Source::Statuses => {
+                q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect()
+            }
+            Source::Priorities => {
+                q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect()
+            }
+            Source::LabelAll(i) => graph.tasks_with_label(&q.labels_all[i]).clone(),
+            Source::LabelsAny => q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect(),
+        }),
+        by_containment,
+    ))
+}
+
+/// Whether `id` lies below `container`: an upward walk over single-valued
+/// references. O(ancestors).
+fn is_within(graph: &Graph, id: EntityId, container: EntityId) -> bool {
+    crate::containment::ancestors(graph, id).is_ok_and(|up| up.iter().any(|a| a.id == container))
+}
+
+/// Case-insensitive comparison form: each character lowercased on its
+/// own, so a literal substring always matches (`to_lowercase` on a whole
+/// string changes some letters by context, like a final sigma).
+fn fold(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
 }
 
 fn matches(entity: &Entity, q: &Find, graph: &Graph, needle: Option<&str>) -> bool {
@@ -252,26 +280,49 @@ fn matches(entity: &Entity, q: &Find, graph: &Graph, needle: Option<&str>) -> bo
     let owner_ok = q.owner.is_none_or(|o| graph.parent(entity.id(), convoy_core::Slot::Owner) == Some(o));
     let text_ok = needle.is_none_or(|n| {
         let data = entity.data();
-        data.name().to_lowercase().contains(n) || data.description().is_some_and(|d| d.to_lowercase().contains(n))
+        fold(data.name()).contains(n) || data.description().is_some_and(|d| fold(d).contains(n))
     });
     status_ok && owner_ok && text_ok
 }
 
 /// Finds tasks, projects or workstreams matching every condition of `q`,
-/// one page at a time. Candidates come from the narrowest index that
-/// applies (status, priority, label, owner) or from containment (`within`);
+/// one page at a time. Candidates come from the narrowest of the indexes
+/// that apply (status, priority, label, owner) and containment (`within`,
+/// sized by the edges its walk would visit; when an index is narrower,
+/// `within` is checked per candidate by an upward walk);
 /// only a query with none of these (text or update time alone) scans every
 /// entity of the kind. Cost: O(candidates + matches × log matches).
 ///
 /// # Errors
 /// [`QueryError::UnsupportedKind`] for a kind other than task, project or
-/// workstream; [`QueryError::NotFound`] for an unknown `within`.
+/// workstream; [`QueryError::NotFound`] for an unknown `within`;
+/// [`QueryError::InvalidOption`] for a `limit` of 0 or a cursor from
+/// another sort order.
 pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
     if !matches!(q.kind, EntityKind::Task | EntityKind::Project | EntityKind::Workstream) {
         return Err(QueryError::UnsupportedKind { kind: q.kind, expected: "task, project or workstream" });
     }
-    let needle = q.text.as_ref().map(|t| t.to_lowercase());
-    let candidates = candidates(graph, q)?;
+    if q.limit == 0 {
+        return Err(QueryError::InvalidOption { name: "limit", reason: "a page holds at least one result".into() });
+    }
+    if let Some(after) = &q.after {
+        let fits = matches!(
+            (&after.key, q.sort),
+            (Key::None, Sort::Id | Sort::Priority)
+                | (Key::Time(_), Sort::Created | Sort::Updated)
+                | (Key::Rank(_), Sort::Priority)
+                | (Key::Text(_), Sort::Name)
+        );
+        if !fits {
+            return Err(QueryError::InvalidOption {
+                name: "after",
+                reason: format!("cursor {after} is not from a {:?} query", q.sort),
+            });
+        }
+    }
+    let needle = q.text.as_ref().map(|t| fold(t));
+    let (candidates, by_containment) = candidates(graph, q)?;
+    let within = q.within.filter(|_| !by_containment);
     let pool: Box<dyn Iterator<Item = &EntityId>> = match &candidates {
         Some(set) => Box::new(set.iter()),
         None => Box::new(graph.ids_of_kind(q.kind).iter()),
@@ -279,6 +330,7 @@ pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
     let mut hits: Vec<(Key, EntityId)> = pool
         .filter_map(|&id| graph.get(id))
         .filter(|e| matches(e, q, graph, needle.as_deref()))
+        .filter(|e| within.is_none_or(|w| is_within(graph, e.id(), w)))
         .map(|e| (key(e, q.sort), e.id()))
         .collect();
     hits.sort_unstable();

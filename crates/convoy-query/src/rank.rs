@@ -83,17 +83,34 @@ pub struct Ranked {
 }
 
 /// The `top` entities around `id` by score. O(edges of the entities within
-/// `max_hops - 1` hops + results × log results).
+/// `max_hops - 1` hops + results × log results); a level that improves no
+/// score ends the walk early.
 ///
 /// # Errors
-/// [`QueryError::NotFound`] for an unknown id.
+/// [`QueryError::NotFound`] for an unknown id;
+/// [`QueryError::InvalidOption`] for a decay or prior outside 0..=1 (or
+/// not a number).
 pub fn rank(graph: &Graph, id: EntityId, options: &RankOptions) -> Result<Vec<Ranked>, QueryError> {
     kind_of(graph, id)?;
+    let unit = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+    if !unit(options.decay) {
+        let reason = format!("{} is not in 0..=1", options.decay);
+        return Err(QueryError::InvalidOption { name: "decay", reason });
+    }
+    if let Some((relation, prior)) = options.priors.iter().find(|(_, p)| !unit(**p)) {
+        let reason = format!("the prior of {relation} is {prior}, not in 0..=1");
+        return Err(QueryError::InvalidOption { name: "priors", reason });
+    }
     // Kinds with no followed relation leaving them are never expanded (a
     // workflow whose only edges are its followers, say).
     let expands =
         |kind: EntityKind| options.priors.keys().any(|r| EntityKind::ALL.iter().any(|&other| r.allows(kind, other)));
-    // levels[h]: entity → (best score with exactly h hops, predecessor).
+    // levels[h]: entity → (best score with exactly h hops, predecessor),
+    // holding only entries that beat every shorter path to their entity:
+    // with every factor in 0..=1, extending a dominated entry can never
+    // win, so the walk ends when a level improves nothing (at most one
+    // level per entity on a simple path), whatever `max_hops` says.
+    let mut best_so_far: HashMap<EntityId, f64> = HashMap::from([(id, 1.0)]);
     let mut levels: Vec<HashMap<EntityId, (f64, EntityId)>> = vec![HashMap::from([(id, (1.0, id))])];
     for hop in 1..=options.max_hops {
         let factor = if hop > 1 { options.decay } else { 1.0 };
@@ -113,8 +130,12 @@ pub fn rank(graph: &Graph, id: EntityId, options: &RankOptions) -> Result<Vec<Ra
                 }
             }
         }
+        next.retain(|to, (score, _)| best_so_far.get(to).is_none_or(|b| *score > *b));
         if next.is_empty() {
             break;
+        }
+        for (&to, &(score, _)) in &next {
+            best_so_far.insert(to, score);
         }
         levels.push(next);
     }

@@ -12,5 +12,7 @@ mod props;
 mod rank_render;
 #[path = "query/reference.rs"]
 mod reference;
+#[path = "query/regressions.rs"]
+mod regressions;
 #[path = "query/world.rs"]
 mod world;

@@ -234,7 +234,8 @@ fn reference_find(reference: &Ref<'_>, q: &convoy_query::Find) -> Vec<EntityId> 
     use convoy_query::Sort;
     let within: Option<Vec<EntityId>> =
         q.within.map(|w| reference.descendants(w, Some(q.kind), None).into_iter().map(|(d, _)| d).collect());
-    let needle = q.text.as_ref().map(|t| t.to_lowercase());
+    let fold = |t: &str| t.chars().flat_map(char::to_lowercase).collect::<String>();
+    let needle = q.text.as_ref().map(|t| fold(t));
     let mut hits: Vec<(i64, String, EntityId)> = reference
         .state
         .entities()
@@ -245,8 +246,8 @@ fn reference_find(reference: &Ref<'_>, q: &convoy_query::Find) -> Vec<EntityId> 
         .filter(|e| q.owner.is_none_or(|o| reference.has_edge(e.id(), Relation::OwnedBy, o)))
         .filter(|e| {
             needle.as_ref().is_none_or(|n| {
-                e.data().name().to_lowercase().contains(n.as_str())
-                    || e.data().description().is_some_and(|d| d.to_lowercase().contains(n.as_str()))
+                fold(e.data().name()).contains(n.as_str())
+                    || e.data().description().is_some_and(|d| fold(d).contains(n.as_str()))
             })
         })
         .filter(|e| match e.data() {
@@ -326,6 +327,12 @@ fn find_equals_a_filtered_scan_and_pages_add_up() {
             q.within = Some(within);
             q.sort = if i % 2 == 0 { Sort::Priority } else { Sort::Name };
             q.updated_since = Some(convoy_core::Timestamp::from_micros(1_700_000_000_000_000 + i as i64 * 20_000_000));
+            queries.push(q.clone());
+            // With a narrow index source too, `within` is checked per
+            // candidate instead of walked.
+            q.updated_since = None;
+            q.labels_all = vec!["bug".into()];
+            q.task_statuses = vec![TaskStatus::Todo, TaskStatus::InProgress];
             queries.push(q);
         }
         for mut q in queries {
