@@ -33,6 +33,12 @@ pub fn open_blockers(graph: &Graph, id: EntityId) -> Vec<EntityId> {
     graph.neighbors(id, Relation::BlockedBy).into_iter().filter(|&b| is_open(graph, b)).collect()
 }
 
+/// Whether any blocker of a task is open, without collecting or sorting
+/// them. O(d).
+fn has_open_blocker(graph: &Graph, id: EntityId) -> bool {
+    graph.edges_unordered(id).any(|e| e.relation() == Relation::BlockedBy && is_open(graph, e.target()))
+}
+
 /// The open tasks under a workspace or project, each once.
 fn open_tasks(graph: &Graph, scope: EntityId) -> Result<Vec<EntityId>, QueryError> {
     let kind = kind_of(graph, scope)?;
@@ -63,7 +69,7 @@ fn urgency(graph: &Graph, id: EntityId) -> (Reverse<Option<Priority>>, Timestamp
 /// neither a workspace nor a project.
 pub fn ready(graph: &Graph, scope: EntityId, limit: Option<usize>) -> Result<Vec<EntityId>, QueryError> {
     let mut out: Vec<EntityId> =
-        open_tasks(graph, scope)?.into_iter().filter(|&t| open_blockers(graph, t).is_empty()).collect();
+        open_tasks(graph, scope)?.into_iter().filter(|&t| !has_open_blocker(graph, t)).collect();
     out.sort_by_cached_key(|&t| urgency(graph, t));
     if let Some(limit) = limit {
         out.truncate(limit);
