@@ -17,5 +17,7 @@ mod kill;
 mod regressions;
 #[path = "store/reopen.rs"]
 mod reopen;
+#[path = "store/support.rs"]
+mod support;
 #[path = "store/workload.rs"]
 mod workload;

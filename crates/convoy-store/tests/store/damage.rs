@@ -3,14 +3,12 @@
 //! one); hostile lengths are refused without allocating.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use convoy_core::{Graph, State};
-use convoy_store::{Damage, Db, MemStorage, OpenError, Options, Storage};
+use convoy_store::{Damage, Db, MemStorage, OpenError, Storage};
 
+use crate::support::{DIR, files, options};
 use crate::workload::Workload;
-
-const DIR: &str = "/data";
 
 /// A store with `commits` committed batches (all valid), the state after
 /// each (index = commits so far), and the log length after each.
@@ -19,22 +17,6 @@ struct Built {
     states: Vec<State>,
     lengths: Vec<usize>,
     segment: PathBuf,
-}
-
-fn options(storage: &MemStorage) -> Options {
-    Options::new().storage(Arc::new(storage.clone())).snapshot_every(None, None)
-}
-
-fn files(storage: &MemStorage, prefix: &str) -> Vec<PathBuf> {
-    let mut names: Vec<PathBuf> = storage
-        .list(Path::new(DIR))
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.starts_with(prefix))
-        .map(|n| Path::new(DIR).join(n))
-        .collect();
-    names.sort();
-    names
 }
 
 fn build(commits: usize, snapshots_at: &[usize]) -> Built {

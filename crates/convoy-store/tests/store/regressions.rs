@@ -1,31 +1,11 @@
 //! Regression tests, each named after what it caught (in review of the
 //! first version of the store).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use convoy_core::Graph;
-use convoy_store::{Db, FsyncPolicy, MemStorage, OpenError, Options, Storage};
+use convoy_store::{Db, FsyncPolicy, MemStorage, OpenError};
 
+use crate::support::{DIR, files, options};
 use crate::workload::Workload;
-
-const DIR: &str = "/data";
-
-fn options(storage: &MemStorage) -> Options {
-    Options::new().storage(Arc::new(storage.clone())).snapshot_every(None, None)
-}
-
-fn files(storage: &MemStorage, prefix: &str) -> Vec<PathBuf> {
-    let mut names: Vec<PathBuf> = storage
-        .list(Path::new(DIR))
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.starts_with(prefix))
-        .map(|n| Path::new(DIR).join(n))
-        .collect();
-    names.sort();
-    names
-}
 
 /// Commits `n` batches of new tasks; returns the reference graph.
 fn commit_tasks(db: &Db, work: &mut Workload, reference: &mut Graph, project: convoy_core::EntityId, n: usize) {
