@@ -37,6 +37,9 @@ pub struct Db {
 #[derive(Debug)]
 struct Request {
     batch: Batch,
+    /// The encoded batch, made by the committing thread before it queues,
+    /// so the group leader does no encoding under the log mutex.
+    payload: Vec<u8>,
     result: Mutex<Option<Result<u64, CommitError>>>,
 }
 
@@ -217,7 +220,11 @@ impl Db {
     /// is poisoned and every commit fails with [`CommitError::Poisoned`].
     pub fn commit(&self, batch: Batch) -> Result<u64, CommitError> {
         self.shared.check_poison()?;
-        let request = Arc::new(Request { batch, result: Mutex::new(None) });
+        let payload = codec::encode_batch(&batch).map_err(|reason| CommitError::Encode { reason })?;
+        if payload.len() > MAX_RECORD_LEN as usize {
+            return Err(CommitError::TooLarge { bytes: payload.len() as u64, max: u64::from(MAX_RECORD_LEN) });
+        }
+        let request = Arc::new(Request { batch, payload, result: Mutex::new(None) });
         self.shared.queue.lock().push(Arc::clone(&request));
         let mut log = self.shared.log.lock();
         if let Some(result) = request.result.lock().take() {
@@ -316,28 +323,15 @@ impl Shared {
             }
             return;
         }
-        let mut candidates: Vec<(&Request, Vec<u8>)> = Vec::with_capacity(group.len());
-        for r in group {
-            match codec::encode_batch(&r.batch) {
-                Err(reason) => answer(r, Err(CommitError::Encode { reason })),
-                Ok(p) if p.len() > MAX_RECORD_LEN as usize => {
-                    answer(r, Err(CommitError::TooLarge { bytes: p.len() as u64, max: u64::from(MAX_RECORD_LEN) }));
-                }
-                Ok(p) => candidates.push((r, p)),
-            }
-        }
-        let verdicts = self.graph.write().validate_sequence(candidates.iter().map(|(r, _)| &r.batch));
-        let mut accepted = Vec::with_capacity(candidates.len());
-        let mut payloads = Vec::with_capacity(candidates.len());
-        for ((r, payload), verdict) in candidates.into_iter().zip(verdicts) {
+        let verdicts = self.graph.write().validate_sequence(group.iter().map(|r| &r.batch));
+        let mut accepted: Vec<&Request> = Vec::with_capacity(group.len());
+        for (r, verdict) in group.iter().zip(verdicts) {
             match verdict {
-                Ok(()) => {
-                    accepted.push(r);
-                    payloads.push(payload);
-                }
+                Ok(()) => accepted.push(r),
                 Err(e) => answer(r, Err(CommitError::Refused(e))),
             }
         }
+        let payloads: Vec<&[u8]> = accepted.iter().map(|r| r.payload.as_slice()).collect();
         if accepted.is_empty() {
             return;
         }
@@ -379,7 +373,7 @@ impl Shared {
         }
         drop(graph);
         let ops: usize = accepted.iter().map(|r| r.batch.len()).sum();
-        let bytes: usize = payloads.iter().map(Vec::len).sum();
+        let bytes: usize = payloads.iter().map(|p| p.len()).sum();
         self.commits.fetch_add(accepted.len() as u64, Ordering::Relaxed);
         self.ops_since_snapshot.fetch_add(ops as u64, Ordering::Relaxed);
         self.bytes_since_snapshot.fetch_add(bytes as u64, Ordering::Relaxed);

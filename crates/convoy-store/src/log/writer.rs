@@ -98,7 +98,7 @@ impl LogWriter {
     /// first sequence number used. Not durable until [`LogWriter::sync`].
     /// On error, tries to cut the segment back to where this call started
     /// (so an unacknowledged record does not come back at reopen).
-    pub(crate) fn append(&mut self, payloads: &[Vec<u8>]) -> Result<u64, IoError> {
+    pub(crate) fn append(&mut self, payloads: &[&[u8]]) -> Result<u64, IoError> {
         if self.len >= self.segment_max && self.next_seq > self.first_seq {
             self.roll()?;
         }
