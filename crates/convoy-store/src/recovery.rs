@@ -213,7 +213,8 @@ fn replay(
 pub(crate) fn rebuild(storage: &dyn Storage, dir: &Path, upto: u64) -> Result<Graph, OpenError> {
     let listing = Listing::read(storage, dir)?;
     let candidates: Vec<_> = listing.snapshots.iter().filter(|(seq, _)| *seq <= upto).cloned().collect();
-    let (mut graph, after, _) = load_snapshot(storage, &candidates)?;
+    let (mut graph, loaded, _) = load_snapshot(storage, &candidates)?;
+    let after = loaded.unwrap_or(0);
     let segments: Vec<_> = listing.segments.into_iter().filter(|(first, _)| *first <= upto).collect();
     let replayed = replay(storage, &segments, &mut graph, after, upto)?;
     if let Some(stop) = replayed.stop.filter(|_| replayed.next <= upto) {
@@ -225,19 +226,20 @@ pub(crate) fn rebuild(storage: &dyn Storage, dir: &Path, upto: u64) -> Result<Gr
     Ok(graph)
 }
 
-/// Newest snapshot that loads, the seq it is at, and the damaged newer ones.
+/// Newest snapshot that loads (an empty graph if there is none), the seq
+/// it is at (`None` for no snapshot), and the damaged newer ones.
 fn load_snapshot(
     storage: &dyn Storage,
     snapshots: &[(u64, PathBuf)],
-) -> Result<(Graph, u64, Vec<DamageAt>), OpenError> {
+) -> Result<(Graph, Option<u64>, Vec<DamageAt>), OpenError> {
     let mut damaged = Vec::new();
     for (seq, path) in snapshots.iter().rev() {
         match snapshot::load(storage, path, *seq)? {
-            Ok(graph) => return Ok((graph, *seq, damaged)),
+            Ok(graph) => return Ok((graph, Some(*seq), damaged)),
             Err((offset, damage)) => damaged.push(damage_at(path, offset, None, damage)),
         }
     }
-    if damaged.is_empty() { Ok((Graph::new(), 0, damaged)) } else { Err(OpenError::SnapshotsDamaged { damaged }) }
+    if damaged.is_empty() { Ok((Graph::new(), None, damaged)) } else { Err(OpenError::SnapshotsDamaged { damaged }) }
 }
 
 /// Opens the directory's content: see the module docs for the rules.
@@ -254,8 +256,9 @@ pub(crate) fn recover(
         storage.remove(temp).map_err(|e| IoError::new("remove", temp, e))?;
         report.removed_temps += 1;
     }
-    let (mut graph, after, skipped) = load_snapshot(storage.as_ref(), &listing.snapshots)?;
-    report.snapshot = listing.snapshots.iter().any(|(seq, _)| *seq == after).then_some(after);
+    let (mut graph, loaded, skipped) = load_snapshot(storage.as_ref(), &listing.snapshots)?;
+    let after = loaded.unwrap_or(0);
+    report.snapshot = loaded;
     report.skipped_snapshots = skipped;
     let replayed = replay(storage.as_ref(), &listing.segments, &mut graph, after, u64::MAX)?;
     report.replayed = replayed.replayed;
