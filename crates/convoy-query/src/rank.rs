@@ -103,8 +103,12 @@ pub fn rank(graph: &Graph, id: EntityId, options: &RankOptions) -> Result<Vec<Ra
     }
     // Kinds with no followed relation leaving them are never expanded (a
     // workflow whose only edges are its followers, say).
-    let expands =
-        |kind: EntityKind| options.priors.keys().any(|r| EntityKind::ALL.iter().any(|&other| r.allows(kind, other)));
+    // Worked out once per call, not per visited entity.
+    let expanding: Vec<bool> = EntityKind::ALL
+        .iter()
+        .map(|&kind| options.priors.keys().any(|r| EntityKind::ALL.iter().any(|&other| r.allows(kind, other))))
+        .collect();
+    let expands = |kind: EntityKind| expanding.get(kind.index()).copied().unwrap_or(true);
     // levels[h]: entity → (best score with exactly h hops, predecessor),
     // holding only entries that beat every shorter path to their entity:
     // with every factor in 0..=1, extending a dominated entry can never
