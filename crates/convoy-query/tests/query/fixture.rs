@@ -10,7 +10,7 @@ pub(crate) struct Script {
     clock: i64,
 }
 
-pub(crate) fn id(n: u128) -> EntityId {
+fn id(n: u128) -> EntityId {
     EntityId::from_uuid(uuid::Uuid::from_u128(n))
 }
 
