@@ -75,14 +75,13 @@ pub(crate) fn seeds_example() -> (Script, Ids) {
     s.link(stream, Relation::Contains, write);
     s.link(design, Relation::Blocks, write);
     s.link(write, Relation::RelatedTo, doc);
-    (s, Ids { ws, project, stream, design, write, doc })
+    (s, Ids { ws, project, design, write, doc })
 }
 
 #[derive(Clone, Copy)]
 pub(crate) struct Ids {
     pub(crate) ws: EntityId,
     pub(crate) project: EntityId,
-    pub(crate) stream: EntityId,
     pub(crate) design: EntityId,
     pub(crate) write: EntityId,
     pub(crate) doc: EntityId,
