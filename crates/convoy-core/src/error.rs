@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::id::{ActivityId, EntityId};
 use crate::model::kind::EntityKind;
+use crate::model::status::TaskStatus;
 use crate::relation::{Relation, Slot};
 
 /// Longest user-supplied value quoted in an error message, in characters.
@@ -220,6 +221,32 @@ pub enum OpError {
         /// The activity id.
         activity: ActivityId,
     },
+    /// A claim on a task that is not open (`DONE` or `CANCELLED`).
+    #[error("task {task} cannot be claimed: it is {status}")]
+    NotOpen {
+        /// The task.
+        task: EntityId,
+        /// Its status.
+        status: TaskStatus,
+    },
+    /// A claim on a task that open tasks still block.
+    #[error("task {task} cannot be claimed: blocked by {}", Ids(blockers))]
+    NotReady {
+        /// The task.
+        task: EntityId,
+        /// Its open blockers, by id.
+        blockers: Vec<EntityId>,
+    },
+    /// A claim on a task someone else owns.
+    #[error("task {task} cannot be claimed by {owner}: {holder} owns it")]
+    AlreadyClaimed {
+        /// The task.
+        task: EntityId,
+        /// Who tried to claim it.
+        owner: EntityId,
+        /// Who owns it.
+        holder: EntityId,
+    },
     /// A move to a parent whose kind fills no reference of the entity.
     #[error("{kind} {id} cannot move under {parent_kind} {parent}")]
     CannotMove {
@@ -407,6 +434,20 @@ impl fmt::Display for Path<'_> {
         for (i, id) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(" -> ")?;
+            }
+            write!(f, "{id}")?;
+        }
+        Ok(())
+    }
+}
+
+struct Ids<'a>(&'a [EntityId]);
+
+impl fmt::Display for Ids<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, id) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
             }
             write!(f, "{id}")?;
         }

@@ -108,6 +108,20 @@ pub enum Op {
         /// When.
         at: Timestamp,
     },
+    /// Claims a task for a user, atomically: refused unless the task is
+    /// ready (open, nothing open blocks it) and unowned or already owned by
+    /// `owner`. Sets the owner, moves a `TODO` or `BLOCKED` task to
+    /// `IN_PROGRESS`, and sets `updated_at`. Because the check is part of
+    /// the batch's validation, two agents claiming the same task through
+    /// one store can never both succeed.
+    Claim {
+        /// The task.
+        task: EntityId,
+        /// The claiming user.
+        owner: EntityId,
+        /// When.
+        at: Timestamp,
+    },
 }
 
 impl Op {
@@ -153,6 +167,12 @@ impl Op {
         Self::SetStage { task, stage, activity: ActivityId::random(), actor: None, at: Timestamp::now() }
     }
 
+    /// Claims `task` for `owner`, now. O(1).
+    #[must_use]
+    pub fn claim(task: EntityId, owner: EntityId) -> Self {
+        Self::Claim { task, owner, at: Timestamp::now() }
+    }
+
     /// The entity the op is about (the source, for links). O(1).
     #[must_use]
     pub const fn subject(&self) -> EntityId {
@@ -160,7 +180,7 @@ impl Op {
             Self::Create { id, .. } | Self::Update { id, .. } | Self::Delete { id, .. } | Self::Move { id, .. } => *id,
             Self::Link { source, .. } | Self::Unlink { source, .. } => *source,
             Self::RecordActivity(a) => a.task,
-            Self::SetStage { task, .. } => *task,
+            Self::SetStage { task, .. } | Self::Claim { task, .. } => *task,
         }
     }
 }

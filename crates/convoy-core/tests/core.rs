@@ -4,6 +4,7 @@
 
 mod core {
     pub(crate) mod cascade;
+    pub(crate) mod claim;
     pub(crate) mod fixture;
     pub(crate) mod props;
     pub(crate) mod refusals;

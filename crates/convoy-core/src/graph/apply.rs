@@ -3,6 +3,7 @@
 //! transaction; the closing checks run once at the end.
 
 use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef as _;
 
 use super::read::Graph;
 use super::txn::Txn;
@@ -160,6 +161,7 @@ impl Txn<'_> {
             Op::Move { id, parent, at } => self.move_to(*id, *parent, *at),
             Op::RecordActivity(activity) => self.record(activity.clone()),
             Op::SetStage { task, stage, activity, actor, at } => self.set_stage(*task, stage, *activity, *actor, *at),
+            Op::Claim { task, owner, at } => self.claim(*task, *owner, *at),
         }
     }
 
@@ -328,5 +330,59 @@ impl Txn<'_> {
             created_at: at,
         };
         self.record(entry)
+    }
+
+    /// Claims a task: the readiness and ownership checks, then owner and
+    /// status. O(d) in the task's edges.
+    fn claim(&mut self, task: EntityId, owner: EntityId, at: Timestamp) -> Result<(), OpError> {
+        let idx = self.lookup_task(task)?;
+        let owner_idx = self.lookup(owner)?;
+        match self.graph.kind_at(owner_idx) {
+            EntityKind::User => {}
+            found => return Err(OpError::WrongKind { id: owner, expected: "user", found }),
+        }
+        let status = self.graph.g[idx].entity.data().as_task().map_or(TaskStatus::Todo, |t| t.status);
+        if !status.is_open() {
+            return Err(OpError::NotOpen { task, status });
+        }
+        let mut blockers: Vec<EntityId> = self
+            .graph
+            .g
+            .edges_directed(idx, petgraph::Direction::Outgoing)
+            .filter(|e| e.weight().relation == Relation::BlockedBy)
+            .map(|e| e.target())
+            .filter(|&b| self.graph.g[b].entity.data().as_task().is_some_and(|t| t.status.is_open()))
+            .map(|b| self.graph.id_of(b))
+            .collect();
+        if !blockers.is_empty() {
+            blockers.sort_unstable();
+            blockers.dedup();
+            return Err(OpError::NotReady { task, blockers });
+        }
+        match self.graph.g[idx].up.get(crate::relation::Slot::Owner) {
+            Some(holder) if holder != owner_idx => {
+                return Err(OpError::AlreadyClaimed { task, owner, holder: self.graph.id_of(holder) });
+            }
+            Some(_) => {}
+            None => {
+                self.check_new_edge(idx, Relation::OwnedBy, owner_idx)?;
+                let data = EdgeData {
+                    relation: Relation::OwnedBy,
+                    weight: Relation::OwnedBy.default_weight(),
+                    metadata: None,
+                    created_at: at,
+                };
+                self.insert_pair(idx, owner_idx, data);
+            }
+        }
+        let mut entity = self.graph.g[idx].entity.clone();
+        if let EntityData::Task(t) = entity.data_mut()
+            && matches!(t.status, TaskStatus::Todo | TaskStatus::Blocked)
+        {
+            t.status = TaskStatus::InProgress;
+        }
+        entity.touch(at);
+        self.replace_entity(idx, entity);
+        Ok(())
     }
 }

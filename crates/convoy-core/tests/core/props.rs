@@ -44,6 +44,7 @@
 //! With `CONVOY_PROP_STATS=1` and `-- --nocapture`, each property prints how
 //! many batches were accepted and why the others were refused.
 
+mod claim;
 mod plan;
 mod steps;
 mod world;

@@ -205,6 +205,13 @@ pub(super) enum Step {
         subtask: bool,
         inverse: bool,
     },
+    /// Claims a task for a user; `ready` prefers a task that is ready and
+    /// unowned, so both outcomes are common.
+    Claim {
+        task: Pick,
+        owner: Pick,
+        ready: bool,
+    },
     /// A create with an id that was minted before (often still live).
     Recreate {
         id: Pick,
@@ -233,6 +240,7 @@ impl Step {
             Self::Activity { .. } => "activity",
             Self::SetStage { .. } => "set_stage",
             Self::Cycle { .. } => "cycle",
+            Self::Claim { .. } => "claim",
             Self::Recreate { .. } => "recreate",
             Self::Malformed { .. } => "malformed",
         }
@@ -380,6 +388,9 @@ pub(super) fn step() -> BoxedStrategy<Step> {
             .boxed(),
         3 => (pick(), 0..6u8, any::<bool>(), any::<bool>())
             .prop_map(|(task, hops, subtask, inverse)| Step::Cycle { task, hops, subtask, inverse })
+            .boxed(),
+        3 => (pick(), pick(), proptest::bool::weighted(0.6))
+            .prop_map(|(task, owner, ready)| Step::Claim { task, owner, ready })
             .boxed(),
         1 => (pick(), any::<Index>()).prop_map(|(id, kind)| Step::Recreate { id, kind }).boxed(),
         2 => (any::<u8>(), any::<u8>()).prop_map(|(what, excess)| Step::Malformed { what, excess }).boxed(),

@@ -477,6 +477,7 @@ impl<'a> Builder<'a> {
                 self.predict_link(source, relation, target);
                 self.link(source, relation, target, *inverse);
             }
+            Step::Claim { task, owner, ready } => self.claim(*task, *owner, *ready)?,
             Step::Recreate { id, kind } => {
                 let pick = if matches!(id.src, Src::Ghost) { Pick { src: Src::Anything, at: id.at } } else { *id };
                 let mut id = self.choose(pick, None);

@@ -237,6 +237,7 @@ pub(super) fn certainly_refused(op: &Op, ghosts: &HashSet<EntityId>) -> Option<S
         Op::Move { id, parent, .. } => (vec![*id, *parent], id == parent),
         Op::RecordActivity(a) => (vec![a.task], false),
         Op::SetStage { task, .. } => (vec![*task], false),
+        Op::Claim { task, owner, .. } => (vec![*task, *owner], false),
         _ => (vec![], false),
     };
     if let Some(ghost) = looked_up.iter().find(|id| ghosts.contains(id)) {
