@@ -40,6 +40,7 @@ mod options;
 mod recovery;
 mod snapshot;
 pub mod storage;
+mod verify;
 
 pub use db::{Db, SnapshotInfo, Stats};
 pub use error::{CloseError, CommitError, Damage, DamageAt, Error, IoError, OpenError, SnapshotError};
@@ -47,3 +48,4 @@ pub use log::record::MAX_RECORD_LEN;
 pub use options::{FsyncPolicy, Options};
 pub use recovery::{Cut, RecoveryReport};
 pub use storage::{MemStorage, OsStorage, Storage};
+pub use verify::{Fault, FileCheck, FileKind, Verification, verify};

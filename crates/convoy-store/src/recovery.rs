@@ -226,6 +226,27 @@ pub(crate) fn rebuild(storage: &dyn Storage, dir: &Path, upto: u64) -> Result<Gr
     Ok(graph)
 }
 
+/// Replays every record after `after` onto `graph` without touching any
+/// file: the read-only half of recovery, for [`crate::verify`]. Returns the
+/// last seq applied; a torn tail in the last segment just ends the log.
+///
+/// # Errors
+/// Damage anywhere else, a gap, or a record the graph refuses.
+pub(crate) fn replay_to_end(
+    storage: &dyn Storage,
+    segments: &[(u64, PathBuf)],
+    graph: &mut Graph,
+    after: u64,
+) -> Result<u64, OpenError> {
+    let replayed = replay(storage, segments, graph, after, u64::MAX)?;
+    if let Some(stop) = replayed.stop
+        && !(stop.torn && stop.index + 1 == segments.len())
+    {
+        return Err(stop.into_error());
+    }
+    Ok(replayed.next - 1)
+}
+
 /// Newest snapshot that loads (an empty graph if there is none), the seq
 /// it is at (`None` for no snapshot), and the damaged newer ones.
 fn load_snapshot(

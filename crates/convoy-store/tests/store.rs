@@ -19,5 +19,7 @@ mod regressions;
 mod reopen;
 #[path = "store/support.rs"]
 mod support;
+#[path = "store/verify.rs"]
+mod verify;
 #[path = "store/workload.rs"]
 mod workload;

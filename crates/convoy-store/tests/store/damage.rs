@@ -12,14 +12,14 @@ use crate::workload::Workload;
 
 /// A store with `commits` committed batches (all valid), the state after
 /// each (index = commits so far), and the log length after each.
-struct Built {
-    storage: MemStorage,
-    states: Vec<State>,
-    lengths: Vec<usize>,
-    segment: PathBuf,
+pub(crate) struct Built {
+    pub(crate) storage: MemStorage,
+    pub(crate) states: Vec<State>,
+    pub(crate) lengths: Vec<usize>,
+    pub(crate) segment: PathBuf,
 }
 
-fn build(commits: usize, snapshots_at: &[usize]) -> Built {
+pub(crate) fn build(commits: usize, snapshots_at: &[usize]) -> Built {
     let storage = MemStorage::new();
     let db = Db::open(DIR, options(&storage)).unwrap();
     let mut work = Workload::new(7);
@@ -46,7 +46,7 @@ fn build(commits: usize, snapshots_at: &[usize]) -> Built {
 }
 
 /// An independent copy of a store's files.
-fn copy(storage: &MemStorage) -> MemStorage {
+pub(crate) fn copy(storage: &MemStorage) -> MemStorage {
     let out = MemStorage::new();
     for name in storage.list(Path::new(DIR)).unwrap() {
         let path = Path::new(DIR).join(name);
