@@ -2,7 +2,8 @@
 //! context CTE) and everything below it (their workspace-contents CTE),
 //! each entity once.
 
-use std::collections::{HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet, VecDeque};
 
 use convoy_core::model::EntityKind;
 use convoy_core::{EntityId, Graph, Relation, Slot};
@@ -77,6 +78,40 @@ fn worth_expanding(focus: EntityKind, filter: Option<EntityKind>, at: EntityKind
     }
 }
 
+/// The tasks below a workspace or project, from the per-project task
+/// index: every task is a direct child of its project (depth 1 from it, 2
+/// from its workspace; see [`worth_expanding`]), so no edge is walked. A
+/// workspace's projects' sorted sets are merged by id.
+/// O(tasks · log projects).
+fn tasks_below(graph: &Graph, id: EntityId, focus: EntityKind, max_depth: Option<u32>) -> Vec<Descendant> {
+    let (projects, depth) = if focus == EntityKind::Project {
+        (vec![id], 1)
+    } else {
+        let projects = graph.neighbors(id, Relation::Contains);
+        (projects.into_iter().filter(|&p| graph.get(p).is_some_and(|e| e.kind() == EntityKind::Project)).collect(), 2)
+    };
+    if max_depth.is_some_and(|m| m < depth) {
+        return Vec::new();
+    }
+    let task = |id: EntityId| Descendant { id, kind: EntityKind::Task, depth };
+    let sets: Vec<_> = projects.iter().map(|&p| graph.tasks_in_project(p)).collect();
+    let mut out = Vec::with_capacity(sets.iter().map(|s| s.len()).sum());
+    if let [only] = sets.as_slice() {
+        out.extend(only.iter().map(|&t| task(t)));
+        return out;
+    }
+    let mut iters: Vec<_> = sets.iter().map(|s| s.iter()).collect();
+    let mut heap: BinaryHeap<Reverse<(EntityId, usize)>> =
+        iters.iter_mut().enumerate().filter_map(|(i, it)| it.next().map(|&t| Reverse((t, i)))).collect();
+    while let Some(Reverse((t, i))) = heap.pop() {
+        out.push(task(t));
+        if let Some(&next) = iters[i].next() {
+            heap.push(Reverse((next, i)));
+        }
+    }
+    out
+}
+
 /// One entity below the focus.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Descendant {
@@ -105,6 +140,9 @@ pub fn descendants(
     max_depth: Option<u32>,
 ) -> Result<Vec<Descendant>, QueryError> {
     let focus = kind_of(graph, id)?;
+    if kind == Some(EntityKind::Task) && matches!(focus, EntityKind::Workspace | EntityKind::Project) {
+        return Ok(tasks_below(graph, id, focus, max_depth));
+    }
     let mut seen = HashSet::from([id]);
     let mut queue = VecDeque::from([(id, 0u32, focus)]);
     let mut out = Vec::new();

@@ -1,6 +1,7 @@
 //! Filtered find over tasks, projects and workstreams, backed by the
 //! graph's indexes and containment, with stable cursor pagination.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -181,7 +182,10 @@ fn key(entity: &Entity, sort: Sort) -> Key {
 /// The narrowest index-backed candidate set, or `None` when no condition
 /// has an index (then every entity of the kind is a candidate). Only the
 /// narrowest is built: the others are sized from their index sets first.
-fn candidates(graph: &Graph, q: &Find) -> Result<(Option<BTreeSet<EntityId>>, bool), QueryError> {
+/// A candidate set: an index's own set when one serves, else a built one.
+type Candidates<'g> = Option<Cow<'g, BTreeSet<EntityId>>>;
+
+fn candidates<'g>(graph: &'g Graph, q: &Find) -> Result<(Candidates<'g>, bool), QueryError> {
     #[derive(Clone, Copy)]
     enum Source {
         Within(EntityId),
@@ -199,6 +203,7 @@ fn candidates(graph: &Graph, q: &Find) -> Result<(Option<BTreeSet<EntityId>>, bo
         // for a workspace its projects'.
         let degree = |id: EntityId| graph.edges_unordered(id).count();
         let size = match graph.get(within).map(Entity::kind) {
+            Some(EntityKind::Project) if task => graph.tasks_in_project(within).len(),
             Some(EntityKind::Workspace) => graph.neighbors(within, Relation::Contains).into_iter().map(degree).sum(),
             _ => degree(within),
         };
@@ -232,18 +237,23 @@ fn candidates(graph: &Graph, q: &Find) -> Result<(Option<BTreeSet<EntityId>>, bo
     let by_containment = matches!(source, Source::Within(_));
     Ok((
         Some(match source {
-            Source::Within(within) => {
-                descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect()
+            Source::Within(within) if task && graph.get(within).is_some_and(|e| e.kind() == EntityKind::Project) => {
+                Cow::Borrowed(graph.tasks_in_project(within))
             }
-            Source::Owner(owner) => graph.tasks_owned_by(owner).clone(),
+            Source::Within(within) => {
+                Cow::Owned(descendants(graph, within, Some(q.kind), None)?.into_iter().map(|d| d.id).collect())
+            }
+            Source::Owner(owner) => Cow::Borrowed(graph.tasks_owned_by(owner)),
             Source::Statuses => {
-                q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect()
+                Cow::Owned(q.task_statuses.iter().flat_map(|&s| graph.tasks_with_status(s).iter().copied()).collect())
             }
             Source::Priorities => {
-                q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect()
+                Cow::Owned(q.priorities.iter().flat_map(|&p| graph.tasks_with_priority(p).iter().copied()).collect())
             }
-            Source::LabelAll(i) => graph.tasks_with_label(&q.labels_all[i]).clone(),
-            Source::LabelsAny => q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect(),
+            Source::LabelAll(i) => Cow::Borrowed(graph.tasks_with_label(&q.labels_all[i])),
+            Source::LabelsAny => {
+                Cow::Owned(q.labels_any.iter().flat_map(|l| graph.tasks_with_label(l).iter().copied()).collect())
+            }
         }),
         by_containment,
     ))

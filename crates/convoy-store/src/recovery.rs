@@ -227,8 +227,9 @@ pub(crate) fn rebuild(storage: &dyn Storage, dir: &Path, upto: u64) -> Result<Gr
 }
 
 /// Replays every record after `after` onto `graph` without touching any
-/// file: the read-only half of recovery, for [`crate::verify`]. Returns the
-/// last seq applied; a torn tail in the last segment just ends the log.
+/// file: the read-only half of recovery, for [`crate::verify`] and
+/// [`crate::open_read_only`]. Returns the last seq applied and how many
+/// records were; a torn tail in the last segment just ends the log.
 ///
 /// # Errors
 /// Damage anywhere else, a gap, or a record the graph refuses.
@@ -237,19 +238,19 @@ pub(crate) fn replay_to_end(
     segments: &[(u64, PathBuf)],
     graph: &mut Graph,
     after: u64,
-) -> Result<u64, OpenError> {
+) -> Result<(u64, u64), OpenError> {
     let replayed = replay(storage, segments, graph, after, u64::MAX)?;
     if let Some(stop) = replayed.stop
         && !(stop.torn && stop.index + 1 == segments.len())
     {
         return Err(stop.into_error());
     }
-    Ok(replayed.next - 1)
+    Ok((replayed.next - 1, replayed.replayed))
 }
 
 /// Newest snapshot that loads (an empty graph if there is none), the seq
 /// it is at (`None` for no snapshot), and the damaged newer ones.
-fn load_snapshot(
+pub(crate) fn load_snapshot(
     storage: &dyn Storage,
     snapshots: &[(u64, PathBuf)],
 ) -> Result<(Graph, Option<u64>, Vec<DamageAt>), OpenError> {

@@ -76,6 +76,17 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// `WouldBlock` when the lock is held; otherwise what the file system
     /// reports.
     fn lock(&self, path: &Path) -> io::Result<Box<dyn LockGuard>>;
+
+    /// Takes a shared lock on `path` (creating it): any number of shared
+    /// holders, but none while someone holds it exclusively (and the
+    /// other way round). Read-only opens use it. The default takes the
+    /// exclusive lock, which is always safe, only stricter.
+    ///
+    /// # Errors
+    /// `WouldBlock` if it is held exclusively; other I/O errors.
+    fn lock_shared(&self, path: &Path) -> io::Result<Box<dyn LockGuard>> {
+        self.lock(path)
+    }
 }
 
 /// A file open for appending.

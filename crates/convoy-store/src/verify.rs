@@ -130,7 +130,7 @@ impl Verification {
 }
 
 /// Checks the data directory `dir` and changes nothing in it: takes its
-/// lock (so no handle writes meanwhile), reads every segment and snapshot
+/// lock, shared (so no handle writes meanwhile; readers may), reads every segment and snapshot
 /// with their checksums, replays the log onto the newest snapshot that
 /// loads and onto every older one and compares the results, and checks the
 /// invariants of the recovered graph. Cost: reading every file and one
@@ -148,7 +148,7 @@ pub fn verify(dir: impl AsRef<Path>, options: &Options) -> Result<Verification, 
     // that does not exist is an error, not an empty store.
     let listing = Listing::read(storage, dir)?;
     let lock_path = dir.join(dir::LOCK);
-    let _lock = storage.lock(&lock_path).map_err(|e| match e.kind() {
+    let _lock = storage.lock_shared(&lock_path).map_err(|e| match e.kind() {
         std::io::ErrorKind::WouldBlock => OpenError::Locked { dir: dir.to_path_buf() },
         _ => OpenError::Io(IoError::new("lock", &lock_path, e)),
     })?;
@@ -298,7 +298,7 @@ fn build(
         None => (Graph::new(), 0),
     };
     match recovery::replay_to_end(storage, &listing.segments, &mut graph, after) {
-        Ok(last) => {
+        Ok((last, _)) => {
             out.last_seq = out.last_seq.max(last);
             Ok(Some(graph))
         }

@@ -13,6 +13,8 @@ mod damage;
 mod faults;
 #[path = "store/kill.rs"]
 mod kill;
+#[path = "store/read_only.rs"]
+mod read_only;
 #[path = "store/regressions.rs"]
 mod regressions;
 #[path = "store/reopen.rs"]

@@ -1,5 +1,5 @@
-//! Secondary indexes: entities by kind; tasks by status, priority, label and
-//! owner. Each set is ordered by id, so reading one never depends on
+//! Secondary indexes: entities by kind; tasks by status, priority, label,
+//! owner and project. Each set is ordered by id, so reading one never depends on
 //! petgraph's index order. Kept exact by the graph's primitives and verified
 //! by `check_invariants` against a rebuild from the nodes.
 
@@ -18,6 +18,8 @@ pub(crate) struct Indexes {
     task_priority: HashMap<Option<Priority>, BTreeSet<EntityId>>,
     task_label: HashMap<Box<str>, BTreeSet<EntityId>>,
     task_owner: HashMap<EntityId, BTreeSet<EntityId>>,
+    /// Tasks of each project (every task has exactly one).
+    project_tasks: HashMap<EntityId, BTreeSet<EntityId>>,
     /// Patterns and best practices with no scope: the global ones.
     unscoped: HashMap<EntityKind, BTreeSet<EntityId>>,
     /// Patterns and best practices scoped to each workspace or project.
@@ -90,6 +92,20 @@ impl Indexes {
     /// Forgets that `owner` owns task `task`. O(log n).
     pub(crate) fn remove_owner(&mut self, owner: EntityId, task: EntityId) {
         remove_from(&mut self.task_owner, &owner, task);
+    }
+
+    /// Records whether `task` lies in `project`. O(log n).
+    pub(crate) fn set_in_project(&mut self, project: EntityId, task: EntityId, present: bool) {
+        if present {
+            self.project_tasks.entry(project).or_default().insert(task);
+        } else {
+            remove_from(&mut self.project_tasks, &project, task);
+        }
+    }
+
+    /// Tasks of `project`, by id. O(1).
+    pub(crate) fn in_project(&self, project: EntityId) -> &BTreeSet<EntityId> {
+        self.project_tasks.get(&project).unwrap_or(&EMPTY)
     }
 
     pub(crate) fn of_kind(&self, kind: EntityKind) -> &BTreeSet<EntityId> {

@@ -192,6 +192,12 @@ impl Graph {
             if e.weight().relation == Relation::ScopedTo {
                 index.set_scoped(self.id_of(b), self.id_of(a), true);
             }
+            if e.weight().relation == Relation::BelongsTo
+                && self.kind_at(a) == EntityKind::Task
+                && self.kind_at(b) == EntityKind::Project
+            {
+                index.set_in_project(self.id_of(b), self.id_of(a), true);
+            }
         }
         index
     }

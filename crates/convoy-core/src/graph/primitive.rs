@@ -106,7 +106,8 @@ impl Graph {
         self.g[idx].insert_activity(activity);
     }
 
-    /// Sets (or clears) the uplinks and owner index an edge pair implies.
+    /// Sets (or clears) the uplinks and the owner, project and scope indexes
+    /// an edge pair implies.
     pub(super) fn update_uplinks(&mut self, a: NodeIndex, relation: Relation, b: NodeIndex, present: bool) {
         let (kind_a, kind_b) = (self.kind_at(a), self.kind_at(b));
         if let Some(slot) = relation.slot(kind_b) {
@@ -124,6 +125,15 @@ impl Graph {
             let (item, container) = (self.id_of(item), self.id_of(container));
             self.index.set_unscoped(kind, item, !present);
             self.index.set_scoped(container, item, present);
+        }
+        let in_project = match (relation, kind_a, kind_b) {
+            (Relation::BelongsTo, EntityKind::Task, EntityKind::Project) => Some((b, a)),
+            (Relation::Contains, EntityKind::Project, EntityKind::Task) => Some((a, b)),
+            _ => None,
+        };
+        if let Some((project, task)) = in_project {
+            let (project, task) = (self.id_of(project), self.id_of(task));
+            self.index.set_in_project(project, task, present);
         }
         let owned = match (relation, kind_a, kind_b) {
             (Relation::OwnedBy, EntityKind::Task, _) => Some((b, a)),

@@ -175,6 +175,14 @@ impl Graph {
         self.index.scoped(container)
     }
 
+    /// Tasks of a project (subtasks included: every task names its project),
+    /// ascending. Empty for unknown ids and non-projects. O(1) to get: no
+    /// walk over the project's edges.
+    #[must_use]
+    pub fn tasks_in_project(&self, project: EntityId) -> &BTreeSet<EntityId> {
+        self.index.in_project(project)
+    }
+
     /// Global patterns or best practices (`kind`): those scoped to no
     /// workspace or project, ascending. Empty for other kinds. O(1) to get.
     #[must_use]

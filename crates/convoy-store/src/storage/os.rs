@@ -85,4 +85,13 @@ impl Storage for OsStorage {
             Err(TryLockError::Error(e)) => Err(e),
         }
     }
+
+    fn lock_shared(&self, path: &Path) -> io::Result<Box<dyn LockGuard>> {
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Box::new(OsLock(file))),
+            Err(TryLockError::WouldBlock) => Err(io::Error::from(io::ErrorKind::WouldBlock)),
+            Err(TryLockError::Error(e)) => Err(e),
+        }
+    }
 }
