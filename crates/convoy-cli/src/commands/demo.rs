@@ -9,6 +9,8 @@ use convoy_core::model::EntityKind;
 use convoy_core::{EntityId, Graph, Slot};
 use convoy_query::{Format, RankOptions, rank, ready, render_bundle, render_container, render_ranking, task_bundle};
 use convoy_store::{Db, Options};
+
+use crate::progress;
 use serde_json::json;
 
 /// Median wall time of `f` over a few runs (the first one warms caches).
@@ -100,21 +102,33 @@ pub(crate) fn run(dir: &Path, tasks: usize, seed: u64, replace: bool, as_json: b
         Ok(())
     };
     say(&mut out, &format!("Generating {tasks} tasks (seed {seed}) into {} …", dir.display()))?;
-    let data = convoy_workload::generate(tasks, seed).context("generating the dataset")?;
+    let spinner = progress::spinner("generating");
+    let data = convoy_workload::generate(tasks, seed).context("generating the dataset");
+    spinner.finish_and_clear();
+    let data = data?;
     let started = Instant::now();
     let db = Db::open(dir, Options::new().snapshot_every(None, None)).context("opening the store")?;
     let convoy_workload::Dataset { batches, tasks: task_ids, .. } = data;
+    let bar = progress::bar(batches.len() as u64, "committing batches");
     for batch in batches {
         db.commit(batch).context("committing a generated batch")?;
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let load = started.elapsed();
     let started = Instant::now();
-    let snapshot = db.snapshot().context("writing the snapshot")?;
+    let spinner = progress::spinner("writing a snapshot");
+    let snapshot = db.snapshot().context("writing the snapshot");
+    spinner.finish_and_clear();
+    let snapshot = snapshot?;
     let snapshot_time = started.elapsed();
     db.close().context("closing the store")?;
 
     let started = Instant::now();
-    let db = Db::open(dir, Options::new()).context("reopening the store")?;
+    let spinner = progress::spinner("reopening (recovery)");
+    let db = Db::open(dir, Options::new()).context("reopening the store");
+    spinner.finish_and_clear();
+    let db = db?;
     let recovery = started.elapsed();
     let graph = db.read();
     let task = focus(&graph, &task_ids).context("the dataset has no task")?;
@@ -203,6 +217,14 @@ pub(crate) fn run(dir: &Path, tasks: usize, seed: u64, replace: bool, as_json: b
             bytes as f64 / 1_048_576.0,
             recovery.as_secs_f64(),
             rss.map_or("unknown".into(), |r| format!("{r:.0} MiB"))
+        ),
+    )?;
+    say(
+        &mut out,
+        &format!(
+            "\nThe store stays in {}: try `convoy context {task}`, `convoy ready --project {project}`, \
+             `convoy graph {task}` or `convoy verify` (add --json for machine-readable output).",
+            dir.display()
         ),
     )?;
     Ok(())
