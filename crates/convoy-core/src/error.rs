@@ -186,13 +186,13 @@ pub enum OpError {
     },
     /// Adding `blocks` edge would close a cycle; the cycle is listed, starting
     /// and ending at the same task.
-    #[error("dependency cycle: {}", Path(cycle))]
+    #[error("dependency cycle: {}", Joined(cycle, " -> "))]
     BlocksCycle {
         /// The tasks on the cycle, first = last.
         cycle: Vec<EntityId>,
     },
     /// Adding a subtask edge would close a cycle; the cycle is listed.
-    #[error("subtask cycle: {}", Path(cycle))]
+    #[error("subtask cycle: {}", Joined(cycle, " -> "))]
     SubtaskCycle {
         /// The tasks on the cycle, first = last.
         cycle: Vec<EntityId>,
@@ -230,7 +230,7 @@ pub enum OpError {
         status: TaskStatus,
     },
     /// A claim on a task that open tasks still block.
-    #[error("task {task} cannot be claimed: blocked by {}", Ids(blockers))]
+    #[error("task {task} cannot be claimed: blocked by {}", Joined(blockers, ", "))]
     NotReady {
         /// The task.
         task: EntityId,
@@ -427,27 +427,14 @@ pub enum Error {
     Invariants(#[from] Violations),
 }
 
-struct Path<'a>(&'a [EntityId]);
+/// Ids joined by a separator, for messages.
+struct Joined<'a>(&'a [EntityId], &'static str);
 
-impl fmt::Display for Path<'_> {
+impl fmt::Display for Joined<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, id) in self.0.iter().enumerate() {
             if i > 0 {
-                f.write_str(" -> ")?;
-            }
-            write!(f, "{id}")?;
-        }
-        Ok(())
-    }
-}
-
-struct Ids<'a>(&'a [EntityId]);
-
-impl fmt::Display for Ids<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, id) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
+                f.write_str(self.1)?;
             }
             write!(f, "{id}")?;
         }

@@ -1,6 +1,7 @@
 //! `get`, `context` and `rollup`: one entity and what surrounds it.
 
-use convoy_core::model::{Activity, EntityKind};
+use convoy_cli::seeds::activity_row;
+use convoy_core::model::EntityKind;
 use convoy_core::{EntityId, Graph};
 use convoy_query::{
     ContainerBundle, Format, Guidance, TaskBundle, container_bundle, render_bundle, render_container, rollup,
@@ -37,20 +38,6 @@ pub(crate) fn get(graph: &Graph, id: &str, json: bool) -> Result<(), Failure> {
         }
     }
     print(&table.render())
-}
-
-/// An activity entry as a row of the seeds' `activity_feed`.
-fn activity_row(a: &Activity) -> Value {
-    json!({
-        "id": a.id.to_string(),
-        "task_id": a.task.to_string(),
-        "activity_type": a.activity_type.to_string(),
-        "content": a.content.as_ref().map(ToString::to_string),
-        "details": a.details.as_ref().and_then(|d| serde_json::from_str::<Value>(d.as_str()).ok()),
-        "actor_id": a.actor.map(|x| x.to_string()),
-        "created_by": a.created_by.as_ref().map(ToString::to_string),
-        "created_at": a.created_at.to_string(),
-    })
 }
 
 fn rows(graph: &Graph, entities: &[&convoy_core::model::Entity]) -> Value {
@@ -96,7 +83,7 @@ fn task_json(graph: &Graph, b: &TaskBundle<'_>) -> Value {
         "current_stage": stage,
         "patterns": guidance(graph, &b.patterns),
         "best_practices": guidance(graph, &b.best_practices),
-        "recent_activity": b.recent_activity.iter().map(|a| activity_row(a)).collect::<Vec<_>>(),
+        "recent_activity": b.recent_activity.iter().map(|a| Value::Object(activity_row(a))).collect::<Vec<_>>(),
     })
 }
 
