@@ -330,6 +330,9 @@ pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
             });
         }
     }
+    if let Some(ids) = exact_in_project(graph, q)? {
+        return Ok(page(ids.into_iter().map(|id| (Key::None, id)).collect(), q));
+    }
     let needle = q.text.as_ref().map(|t| fold(t));
     let (candidates, by_containment) = candidates(graph, q)?;
     let within = q.within.filter(|_| !by_containment);
@@ -337,12 +340,47 @@ pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
         Some(set) => Box::new(set.iter()),
         None => Box::new(graph.ids_of_kind(q.kind).iter()),
     };
-    let mut hits: Vec<(Key, EntityId)> = pool
+    let hits: Vec<(Key, EntityId)> = pool
         .filter_map(|&id| graph.get(id))
         .filter(|e| matches(e, q, graph, needle.as_deref()))
         .filter(|e| within.is_none_or(|w| is_within(graph, e.id(), w)))
         .map(|e| (key(e, q.sort), e.id()))
         .collect();
+    Ok(page(hits, q))
+}
+
+/// The answer straight from the project's (status, priority) index when
+/// that is the whole query: tasks within a project, by status (and
+/// priority), in id order, nothing else to check. Then no task is looked
+/// at. `None` when the query asks for more.
+fn exact_in_project(graph: &Graph, q: &Find) -> Result<Option<Vec<EntityId>>, QueryError> {
+    let Some(project) = q.within else { return Ok(None) };
+    let plain = q.kind == EntityKind::Task
+        && q.sort == Sort::Id
+        && !q.task_statuses.is_empty()
+        && q.labels_all.is_empty()
+        && q.labels_any.is_empty()
+        && q.owner.is_none()
+        && q.text.is_none()
+        && q.updated_since.is_none();
+    if !plain || kind_of(graph, project)? != EntityKind::Project {
+        return Ok(None);
+    }
+    let all: Vec<Option<Priority>> = Priority::ALL.iter().copied().map(Some).chain([None]).collect();
+    let priorities = if q.priorities.is_empty() { &all } else { &q.priorities };
+    let mut ids: Vec<EntityId> = Vec::new();
+    for &status in &q.task_statuses {
+        for &priority in priorities {
+            ids.extend(graph.tasks_in_project_with(project, status, priority));
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+/// Orders `hits`, skips to the cursor and cuts one page.
+fn page(mut hits: Vec<(Key, EntityId)>, q: &Find) -> Page {
     hits.sort_unstable();
     if q.descending {
         hits.reverse();
@@ -355,5 +393,5 @@ pub fn find(graph: &Graph, q: &Find) -> Result<Page, QueryError> {
     let more = hits.len() > q.limit;
     hits.truncate(q.limit);
     let next = if more { hits.last().map(|(key, id)| Cursor { key: key.clone(), id: *id }) } else { None };
-    Ok(Page { ids: hits.into_iter().map(|(_, id)| id).collect(), next })
+    Page { ids: hits.into_iter().map(|(_, id)| id).collect(), next }
 }

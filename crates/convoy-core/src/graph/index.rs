@@ -19,11 +19,26 @@ pub(crate) struct Indexes {
     task_label: HashMap<Box<str>, BTreeSet<EntityId>>,
     task_owner: HashMap<EntityId, BTreeSet<EntityId>>,
     /// Tasks of each project (every task has exactly one).
-    project_tasks: HashMap<EntityId, BTreeSet<EntityId>>,
+    project_tasks: HashMap<EntityId, ProjectTasks>,
     /// Patterns and best practices with no scope: the global ones.
     unscoped: HashMap<EntityKind, BTreeSet<EntityId>>,
     /// Patterns and best practices scoped to each workspace or project.
     scoped: HashMap<EntityId, BTreeSet<EntityId>>,
+}
+
+/// A task's status and priority: the key of [`ProjectTasks::by_key`].
+pub(crate) type TaskKey = (TaskStatus, Option<Priority>);
+
+/// The tasks of one project, by id and by (status, priority, id).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ProjectTasks {
+    by_id: BTreeSet<EntityId>,
+    by_key: BTreeSet<(TaskStatus, Option<Priority>, EntityId)>,
+}
+
+/// The status and priority of a task; `None` for other kinds.
+pub(crate) fn task_key(entity: &Entity) -> Option<TaskKey> {
+    entity.data().as_task().map(|t| (t.status, t.priority))
 }
 
 static EMPTY: BTreeSet<EntityId> = BTreeSet::new();
@@ -94,18 +109,50 @@ impl Indexes {
         remove_from(&mut self.task_owner, &owner, task);
     }
 
-    /// Records whether `task` lies in `project`. O(log n).
-    pub(crate) fn set_in_project(&mut self, project: EntityId, task: EntityId, present: bool) {
+    /// Records whether `task` (with status and priority `key`) lies in
+    /// `project`. O(log n).
+    pub(crate) fn set_in_project(&mut self, project: EntityId, task: EntityId, key: TaskKey, present: bool) {
         if present {
-            self.project_tasks.entry(project).or_default().insert(task);
-        } else {
-            remove_from(&mut self.project_tasks, &project, task);
+            let tasks = self.project_tasks.entry(project).or_default();
+            tasks.by_id.insert(task);
+            tasks.by_key.insert((key.0, key.1, task));
+        } else if let Some(tasks) = self.project_tasks.get_mut(&project) {
+            tasks.by_id.remove(&task);
+            tasks.by_key.remove(&(key.0, key.1, task));
+            if tasks.by_id.is_empty() {
+                self.project_tasks.remove(&project);
+            }
+        }
+    }
+
+    /// Moves a task of `project` from one status and priority to another.
+    /// O(log n).
+    pub(crate) fn rekey_in_project(&mut self, project: EntityId, task: EntityId, old: TaskKey, new: TaskKey) {
+        if let Some(tasks) = self.project_tasks.get_mut(&project)
+            && tasks.by_key.remove(&(old.0, old.1, task))
+        {
+            tasks.by_key.insert((new.0, new.1, task));
         }
     }
 
     /// Tasks of `project`, by id. O(1).
     pub(crate) fn in_project(&self, project: EntityId) -> &BTreeSet<EntityId> {
-        self.project_tasks.get(&project).unwrap_or(&EMPTY)
+        self.project_tasks.get(&project).map_or(&EMPTY, |t| &t.by_id)
+    }
+
+    /// Tasks of `project` with this status and priority, by id.
+    /// O(log n + results).
+    pub(crate) fn in_project_with(
+        &self,
+        project: EntityId,
+        status: TaskStatus,
+        priority: Option<Priority>,
+    ) -> impl Iterator<Item = EntityId> + '_ {
+        let (low, high) = (EntityId::from_uuid(uuid::Uuid::nil()), EntityId::from_uuid(uuid::Uuid::max()));
+        self.project_tasks
+            .get(&project)
+            .into_iter()
+            .flat_map(move |t| t.by_key.range((status, priority, low)..=(status, priority, high)).map(|k| k.2))
     }
 
     pub(crate) fn of_kind(&self, kind: EntityKind) -> &BTreeSet<EntityId> {

@@ -193,10 +193,10 @@ impl Graph {
                 index.set_scoped(self.id_of(b), self.id_of(a), true);
             }
             if e.weight().relation == Relation::BelongsTo
-                && self.kind_at(a) == EntityKind::Task
                 && self.kind_at(b) == EntityKind::Project
+                && let Some(key) = super::index::task_key(&self.g[a].entity)
             {
-                index.set_in_project(self.id_of(b), self.id_of(a), true);
+                index.set_in_project(self.id_of(b), self.id_of(a), key, true);
             }
         }
         index

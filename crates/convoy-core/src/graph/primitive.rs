@@ -6,6 +6,7 @@ use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef as _;
 
+use super::index::task_key;
 use super::node::Node;
 use super::read::Graph;
 use crate::model::activity::Activity;
@@ -74,6 +75,12 @@ impl Graph {
 
     /// Swaps an entity's fields, re-indexing it; returns the old entity.
     pub(super) fn raw_replace_entity(&mut self, idx: NodeIndex, entity: Entity) -> Entity {
+        let project = self.g[idx].up.get(crate::relation::Slot::Project).map(|p| self.id_of(p));
+        if let (Some(project), Some(old), Some(new)) = (project, task_key(&self.g[idx].entity), task_key(&entity))
+            && old != new
+        {
+            self.index.rekey_in_project(project, entity.id(), old, new);
+        }
         let node = &mut self.g[idx];
         self.index.remove(&node.entity);
         self.index.insert(&entity);
@@ -131,9 +138,11 @@ impl Graph {
             (Relation::Contains, EntityKind::Project, EntityKind::Task) => Some((a, b)),
             _ => None,
         };
-        if let Some((project, task)) = in_project {
+        if let Some((project, task)) = in_project
+            && let Some(key) = task_key(&self.g[task].entity)
+        {
             let (project, task) = (self.id_of(project), self.id_of(task));
-            self.index.set_in_project(project, task, present);
+            self.index.set_in_project(project, task, key, present);
         }
         let owned = match (relation, kind_a, kind_b) {
             (Relation::OwnedBy, EntityKind::Task, _) => Some((b, a)),

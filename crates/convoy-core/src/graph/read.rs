@@ -183,6 +183,17 @@ impl Graph {
         self.index.in_project(project)
     }
 
+    /// Tasks of a project with this status and priority, ascending by id.
+    /// O(log n + results): no task is looked at.
+    pub fn tasks_in_project_with(
+        &self,
+        project: EntityId,
+        status: TaskStatus,
+        priority: Option<Priority>,
+    ) -> impl Iterator<Item = EntityId> + '_ {
+        self.index.in_project_with(project, status, priority)
+    }
+
     /// Global patterns or best practices (`kind`): those scoped to no
     /// workspace or project, ascending. Empty for other kinds. O(1) to get.
     #[must_use]

@@ -334,6 +334,15 @@ fn find_equals_a_filtered_scan_and_pages_add_up() {
             q.labels_all = vec!["bug".into()];
             q.task_statuses = vec![TaskStatus::Todo, TaskStatus::InProgress];
             queries.push(q);
+            // Within + status (+ priority) by id: answered from the
+            // project's (status, priority) index without looking at tasks.
+            let mut exact = Find::new(EntityKind::Task);
+            exact.within = Some(within);
+            exact.task_statuses = vec![TaskStatus::Todo, TaskStatus::Done];
+            exact.descending = i % 3 == 0;
+            queries.push(exact.clone());
+            exact.priorities = vec![Some(Priority::High), None];
+            queries.push(exact);
         }
         for mut q in queries {
             let want = reference_find(reference, &q);
