@@ -60,10 +60,14 @@ pub fn traverse(graph: &Graph, id: EntityId, query: &Traversal) -> Result<Vec<Re
         if distance >= query.max_hops {
             continue;
         }
-        for edge in graph.edges(at) {
-            let next = edge.target();
-            if follows(edge.relation()) && !parent.contains_key(&next) {
-                parent.insert(next, (at, distance + 1));
+        // Only the followed edges, in (relation, id) order: the targets of
+        // the others are never read.
+        let mut followed: Vec<(Relation, EntityId)> =
+            graph.edges_unordered(at).filter(|e| follows(e.relation())).map(|e| (e.relation(), e.target())).collect();
+        followed.sort_unstable();
+        for (_, next) in followed {
+            if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(next) {
+                slot.insert((at, distance + 1));
                 queue.push_back(next);
                 order.push(next);
             }

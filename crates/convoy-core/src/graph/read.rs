@@ -36,11 +36,30 @@ pub struct Graph {
 }
 
 /// One edge as seen from outside: endpoints by id, plus the edge's data.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The target's id is read when asked for, so filtering edges by relation
+/// never touches the entities at their other ends.
+#[derive(Clone, Copy)]
 pub struct EdgeRef<'g> {
     source: EntityId,
-    target: EntityId,
+    target: NodeIndex,
+    g: &'g Inner,
     data: &'g EdgeData,
+}
+
+impl PartialEq for EdgeRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.source, self.target(), self.data) == (other.source, other.target(), other.data)
+    }
+}
+
+impl std::fmt::Debug for EdgeRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeRef")
+            .field("source", &self.source)
+            .field("target", &self.target())
+            .field("data", self.data)
+            .finish()
+    }
 }
 
 impl<'g> EdgeRef<'g> {
@@ -52,8 +71,8 @@ impl<'g> EdgeRef<'g> {
 
     /// The target entity. O(1).
     #[must_use]
-    pub const fn target(&self) -> EntityId {
-        self.target
+    pub fn target(&self) -> EntityId {
+        self.g[self.target].entity.id()
     }
 
     /// The relation from source to target. O(1).
@@ -121,7 +140,7 @@ impl Graph {
     #[must_use]
     pub fn edges(&self, id: EntityId) -> Vec<EdgeRef<'_>> {
         let mut out: Vec<EdgeRef<'_>> = self.edges_unordered(id).collect();
-        out.sort_unstable_by_key(|e| (e.relation(), e.target()));
+        out.sort_by_cached_key(|e| (e.relation(), e.target()));
         out
     }
 
@@ -141,7 +160,8 @@ impl Graph {
         source.into_iter().flat_map(move |s| {
             self.g.edges_directed(s, Direction::Outgoing).map(move |e| EdgeRef {
                 source: id,
-                target: self.g[e.target()].entity.id(),
+                target: e.target(),
+                g: &self.g,
                 data: e.weight(),
             })
         })
