@@ -109,6 +109,20 @@ impl Graph {
     /// reference. `relation` is in its forward direction. O(degree of the
     /// cheaper endpoint).
     pub(super) fn check_edge_shape(&self, a: NodeIndex, relation: Relation, b: NodeIndex) -> Result<(), OpError> {
+        self.check_edge_shape_with(a, relation, b, true)
+    }
+
+    /// [`Self::check_edge_shape`], with the duplicate check (a walk of
+    /// the smaller endpoint's edges) left out when the caller already
+    /// knows the edge is new: loading a state whose edges come strictly
+    /// sorted.
+    pub(super) fn check_edge_shape_with(
+        &self,
+        a: NodeIndex,
+        relation: Relation,
+        b: NodeIndex,
+        may_exist: bool,
+    ) -> Result<(), OpError> {
         let (source, target) = (self.id_of(a), self.id_of(b));
         if a == b {
             return Err(OpError::SelfLoop { id: source, relation });
@@ -123,8 +137,9 @@ impl Graph {
                 to_kind: target_kind,
             });
         }
-        let duplicate = self.find_edge(a, relation, b).is_some()
-            || (relation == Relation::RelatedTo && self.find_edge(b, relation, a).is_some());
+        let duplicate = may_exist
+            && (self.find_edge(a, relation, b).is_some()
+                || (relation == Relation::RelatedTo && self.find_edge(b, relation, a).is_some()));
         if duplicate {
             return Err(OpError::DuplicateEdge { from: source, relation, to: target });
         }

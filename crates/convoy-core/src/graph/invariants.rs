@@ -2,11 +2,9 @@
 //! invariant of DESIGN.md by name. Used by tests after every batch and by
 //! `from_state` after every load.
 
-use std::collections::HashMap;
-
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _};
+use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _, NodeIndexable as _};
 
 use super::index::Indexes;
 use super::node::Uplinks;
@@ -44,14 +42,35 @@ impl Graph {
             self.check_edges_of(id, idx, &mut out);
             self.check_rules_of(id, idx, &mut out);
         }
-        for relation in [Relation::Blocks, Relation::HasSubtask] {
-            let stuck = self.cyclic_members(relation);
+        for (relation, stuck) in self.cyclic_members() {
             if !stuck.is_empty() {
                 push(&mut out, Invariant::Acyclic, format!("`{relation}` cycle through {}", list(&stuck)));
             }
         }
         if self.rebuilt_indexes() != self.index {
             push(&mut out, Invariant::Indexes, "secondary indexes differ from a rebuild from the nodes".into());
+        }
+        if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
+    }
+
+    /// The invariants a graph built from a state by the edge and node
+    /// primitives can still break: required references, placement, stages
+    /// and feeds (3), and acyclic `blocks` and subtasks (4). The others
+    /// (inverse edges, endpoint kinds, uplinks, indexes) hold by
+    /// construction: the primitives add both edges of a pair and keep the
+    /// uplinks and indexes, and loading checks each edge's kinds and slots.
+    /// O(V log V + E).
+    pub(super) fn check_loaded(&self) -> Result<(), Violations> {
+        let mut out = Vec::new();
+        let mut order: Vec<(EntityId, NodeIndex)> = self.g.node_indices().map(|i| (self.id_of(i), i)).collect();
+        order.sort_unstable();
+        for &(id, idx) in &order {
+            self.check_rules_of(id, idx, &mut out);
+        }
+        for (relation, stuck) in self.cyclic_members() {
+            if !stuck.is_empty() {
+                push(&mut out, Invariant::Acyclic, format!("`{relation}` cycle through {}", list(&stuck)));
+            }
         }
         if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
     }
@@ -145,29 +164,43 @@ impl Graph {
         }
     }
 
-    /// Nodes on or behind a cycle of `relation` edges, by id (Kahn's
-    /// algorithm: what cannot be peeled off in topological order). O(V + E).
-    fn cyclic_members(&self, relation: Relation) -> Vec<EntityId> {
-        let mut indegree: HashMap<NodeIndex, usize> = HashMap::new();
-        for e in self.g.edge_references().filter(|e| e.weight().relation == relation) {
-            *indegree.entry(e.target()).or_default() += 1;
-            indegree.entry(e.source()).or_default();
+    /// For `blocks` and for subtasks, the nodes on or behind a cycle, by id
+    /// (Kahn's algorithm: what cannot be peeled off in topological order).
+    /// One pass over the edges counts both; counts live in vectors indexed
+    /// by node. O(V + E).
+    fn cyclic_members(&self) -> [(Relation, Vec<EntityId>); 2] {
+        const ORDERS: [Relation; 2] = [Relation::Blocks, Relation::HasSubtask];
+        let bound = self.g.node_bound();
+        let mut indegree = [vec![0usize; bound], vec![0usize; bound]];
+        let mut involved = [vec![false; bound], vec![false; bound]];
+        for e in self.g.edge_references() {
+            let Some(k) = ORDERS.iter().position(|&r| r == e.weight().relation) else { continue };
+            indegree[k][e.target().index()] += 1;
+            involved[k][e.source().index()] = true;
+            involved[k][e.target().index()] = true;
         }
-        let mut ready: Vec<NodeIndex> = indegree.iter().filter(|(_, d)| **d == 0).map(|(n, _)| *n).collect();
-        while let Some(n) = ready.pop() {
-            indegree.remove(&n);
-            for t in self.targets(n, relation) {
-                if let Some(d) = indegree.get_mut(&t) {
+        let mut out = ORDERS.map(|r| (r, Vec::new()));
+        for (k, relation) in ORDERS.into_iter().enumerate() {
+            let (indegree, involved) = (&mut indegree[k], &involved[k]);
+            let mut ready: Vec<NodeIndex> =
+                (0..bound).filter(|&i| involved[i] && indegree[i] == 0).map(NodeIndex::new).collect();
+            let mut peeled = vec![false; bound];
+            while let Some(n) = ready.pop() {
+                peeled[n.index()] = true;
+                for t in self.targets(n, relation) {
+                    let d = &mut indegree[t.index()];
                     *d = d.saturating_sub(1);
-                    if *d == 0 {
+                    if *d == 0 && !peeled[t.index()] {
                         ready.push(t);
                     }
                 }
             }
+            let mut stuck: Vec<EntityId> =
+                (0..bound).filter(|&i| involved[i] && !peeled[i]).map(|i| self.id_of(NodeIndex::new(i))).collect();
+            stuck.sort_unstable();
+            out[k].1 = stuck;
         }
-        let mut stuck: Vec<EntityId> = indegree.keys().map(|&n| self.id_of(n)).collect();
-        stuck.sort_unstable();
-        stuck
+        out
     }
 
     /// The secondary indexes as the nodes and edges say they should be.

@@ -101,8 +101,12 @@ impl Graph {
 
     /// Builds a graph from a state, checking everything: unique ids, edges
     /// between existing entities in their canonical direction with allowed
-    /// kinds, feeds of tasks in order, and finally every invariant. Never
-    /// panics on a malformed state. O(V + E log E).
+    /// kinds, no duplicate or second single-valued edge, feeds of tasks in
+    /// order, and finally every invariant the building itself cannot
+    /// guarantee (required references, placement, stages, acyclic orders;
+    /// inverse edges, uplinks and indexes hold by construction). Never
+    /// panics on a malformed state. O(V log V + E) for a state in
+    /// canonical order.
     ///
     /// # Errors
     /// [`StateError::Refused`] for a duplicate id or a disallowed edge,
@@ -117,7 +121,13 @@ impl Graph {
             }
             graph.raw_insert_node(Node::new(entity));
         }
+        // A state's edges come strictly sorted, so a duplicate would sit
+        // next to its twin; only an edge out of order needs the full check.
+        let mut previous: Option<(EntityId, Relation, EntityId)> = None;
         for EdgeRecord { source, target, data } in edges {
+            let key = (source, data.relation, target);
+            let in_order = previous.is_none_or(|p| p < key);
+            previous = Some(key);
             let a = *graph.ids.get(&source).ok_or(StateError::Dangling { id: source })?;
             let b = *graph.ids.get(&target).ok_or(StateError::Dangling { id: target })?;
             if !is_canonical(source, data.relation, target) {
@@ -129,7 +139,7 @@ impl Graph {
                     to_kind: graph.kind_at(b),
                 }));
             }
-            graph.check_edge_shape(a, data.relation, b).map_err(StateError::Refused)?;
+            graph.check_edge_shape_with(a, data.relation, b, !in_order).map_err(StateError::Refused)?;
             graph.raw_insert_edge_pair(a, b, data);
         }
         for Feed { task, entries } in feeds {
@@ -150,7 +160,7 @@ impl Graph {
             // and makes a shuffled one load correctly too.
             node.feed.sort_by_key(Activity::order_key);
         }
-        graph.check_invariants()?;
+        graph.check_loaded()?;
         Ok(graph)
     }
 }
@@ -169,6 +179,71 @@ mod tests {
         g.apply(&user.into()).unwrap();
         let back = Graph::from_state(g.state()).unwrap();
         assert_eq!(back.state(), g.state());
+    }
+
+    /// A task blocking another, as a state; the edge list can then be
+    /// doubled or reordered.
+    fn two_tasks() -> State {
+        use crate::model::entity::{Project, Workspace};
+        let mut g = Graph::new();
+        let ws = Op::create(Workspace::new("w").unwrap());
+        let p = Op::create(Project::new("p").unwrap());
+        let a = Op::create(Task::new("a").unwrap());
+        let b = Op::create(Task::new("b").unwrap());
+        let (w, pi, ai, bi) = (ws.subject(), p.subject(), a.subject(), b.subject());
+        g.apply(&crate::op::Batch::from(vec![
+            ws,
+            p,
+            a,
+            b,
+            Op::link(w, Relation::Contains, pi),
+            Op::link(pi, Relation::Contains, ai),
+            Op::link(pi, Relation::Contains, bi),
+            Op::link(ai, Relation::Blocks, bi),
+        ]))
+        .unwrap();
+        g.state()
+    }
+
+    #[test]
+    fn a_duplicate_edge_is_refused_in_order_or_not() {
+        let state = two_tasks();
+        let back = Graph::from_state(state.clone()).unwrap();
+        back.check_invariants().unwrap();
+        assert_eq!(back.state(), state);
+        let mut doubled = state.clone();
+        let first = doubled.edges[0].clone();
+        doubled.edges.insert(1, first.clone());
+        assert!(matches!(Graph::from_state(doubled), Err(StateError::Refused(OpError::DuplicateEdge { .. }))));
+        let mut shuffled = state;
+        shuffled.edges.reverse();
+        shuffled.edges.push(first);
+        assert!(matches!(Graph::from_state(shuffled), Err(StateError::Refused(OpError::DuplicateEdge { .. }))));
+    }
+
+    #[test]
+    fn a_state_in_any_edge_order_loads_to_the_same_graph() {
+        let state = two_tasks();
+        let mut reversed = state.clone();
+        reversed.edges.reverse();
+        let back = Graph::from_state(reversed).unwrap();
+        back.check_invariants().unwrap();
+        assert_eq!(back.state(), state);
+    }
+
+    #[test]
+    fn a_blocks_cycle_in_a_state_is_refused_naming_its_tasks() {
+        let mut state = two_tasks();
+        let blocks = state.edges.iter().find(|e| e.data.relation == Relation::Blocks).unwrap().clone();
+        let back = EdgeRecord { source: blocks.target, target: blocks.source, data: blocks.data.clone() };
+        state.edges.push(back);
+        state.edges.sort_unstable_by_key(|e| (e.source, e.data.relation, e.target));
+        let Err(StateError::Invariants(violations)) = Graph::from_state(state) else {
+            panic!("a cycle loaded");
+        };
+        let text = violations.to_string();
+        assert!(text.contains("cycle") && text.contains(&blocks.source.to_string()), "{text}");
+        assert!(text.contains(&blocks.target.to_string()), "{text}");
     }
 
     #[test]
