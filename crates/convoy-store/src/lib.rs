@@ -35,6 +35,8 @@ mod codec;
 mod db;
 mod dir;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod log;
 mod options;
 mod read_only;
