@@ -10,10 +10,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use convoy_bench::{graph, spread};
-use convoy_core::Relation;
+use convoy_bench::{graph, spread, three_hops};
 use convoy_core::model::{Priority, TaskStatus};
-use convoy_query::{Direction, Find, RankOptions, Traversal, descendants, find, rank, ready, task_bundle, traverse};
+use convoy_query::{Find, RankOptions, descendants, find, rank, ready, task_bundle, traverse};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn sizes() -> Vec<usize> {
@@ -21,16 +20,6 @@ fn sizes() -> Vec<usize> {
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000])
-}
-
-fn three_hops() -> Traversal {
-    Traversal {
-        relations: vec![Relation::Blocks, Relation::RelatedTo],
-        direction: Direction::Both,
-        max_hops: 3,
-        kind: None,
-        limit: None,
-    }
 }
 
 fn queries(c: &mut Criterion) {

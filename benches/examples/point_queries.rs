@@ -13,19 +13,13 @@
 
 use std::hint::black_box;
 
-use convoy_bench::{graph, spread};
-use convoy_core::{EntityId, Graph, Relation};
-use convoy_query::{Direction, RankOptions, Traversal, rank, task_bundle, traverse};
+use convoy_bench::{graph, spread, three_hops};
+use convoy_core::{EntityId, Graph};
+use convoy_query::{RankOptions, rank, task_bundle, traverse};
 
 #[inline(never)]
 fn point_work(graph: &Graph, sample: &[EntityId]) -> usize {
-    let hops = Traversal {
-        relations: vec![Relation::Blocks, Relation::RelatedTo],
-        direction: Direction::Both,
-        max_hops: 3,
-        kind: None,
-        limit: None,
-    };
+    let hops = three_hops();
     let options = RankOptions::default();
     let mut n = 0;
     for &task in sample {

@@ -263,17 +263,7 @@ fn concurrent<T: Send>(
                     let warm = items.by_ref().take(WARMUP / 4).try_for_each(|item| commit(w, item));
                     barrier.wait();
                     warm?;
-                    let start = Instant::now();
-                    let mut lat = Vec::new();
-                    for item in items {
-                        if start.elapsed() >= time && lat.len() >= 5 {
-                            break;
-                        }
-                        let t = Instant::now();
-                        commit(w, item)?;
-                        lat.push(nanos(t.elapsed()));
-                    }
-                    Ok((lat, start.elapsed()))
+                    timed(items, time, 5, |item| commit(w, item))
                 })
             })
             .collect();
@@ -295,10 +285,21 @@ fn concurrent<T: Send>(
 fn single<T>(items: Vec<T>, time: Duration, mut commit: impl FnMut(T) -> Result<()>) -> Result<(Vec<u64>, Duration)> {
     let mut items = items.into_iter();
     items.by_ref().take(WARMUP).try_for_each(&mut commit)?;
+    timed(items, time, 20, commit)
+}
+
+/// Times `commit` on each item until the items run out, or `time` has
+/// passed and at least `min` were timed; returns latencies and wall time.
+fn timed<T>(
+    items: impl Iterator<Item = T>,
+    time: Duration,
+    min: usize,
+    mut commit: impl FnMut(T) -> Result<()>,
+) -> Result<(Vec<u64>, Duration)> {
     let start = Instant::now();
     let mut lat = Vec::new();
     for item in items {
-        if start.elapsed() >= time && lat.len() >= 20 {
+        if start.elapsed() >= time && lat.len() >= min {
             break;
         }
         let t = Instant::now();

@@ -2,11 +2,9 @@
 //! guard (timed with the query) and runs one public `convoy_query` call.
 
 use anyhow::{Context as _, Result, bail};
+use convoy_core::EntityId;
 use convoy_core::model::{Entity, EntityKind};
-use convoy_core::{EntityId, Relation};
-use convoy_query::{
-    Direction, Find, RankOptions, Traversal, ancestors, descendants, find, rank, ready, task_bundle, traverse,
-};
+use convoy_query::{Find, RankOptions, Traversal, ancestors, descendants, find, rank, ready, task_bundle, traverse};
 use convoy_store::Db;
 
 use super::answer::Sink;
@@ -41,14 +39,7 @@ fn push_all<'a>(sink: &mut impl Sink, part: usize, entities: impl IntoIterator<I
 impl<'d> ConvoySide<'d> {
     /// Queries over `db`.
     pub(crate) fn new(db: &'d Db) -> Self {
-        let hops = Traversal {
-            relations: vec![Relation::Blocks, Relation::RelatedTo],
-            direction: Direction::Both,
-            max_hops: 3,
-            kind: None,
-            limit: None,
-        };
-        Self { db, hops, rank: RankOptions::default() }
+        Self { db, hops: convoy_bench::three_hops(), rank: RankOptions::default() }
     }
 
     /// Runs `query` from `point`, pushing its answer into `sink`. `page`

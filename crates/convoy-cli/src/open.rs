@@ -7,15 +7,17 @@ use convoy_store::{Db, Options, ReadOnly, open_read_only};
 use crate::failure::Failure;
 use crate::progress;
 
-/// Whether `dir` holds a Convoy store (a lock file, a segment or a snapshot).
+/// Whether a file name is one a Convoy store writes.
+pub(crate) fn is_convoy_file(name: &str) -> bool {
+    name == "LOCK"
+        || (name.starts_with("log-") && name.ends_with(".cvl"))
+        || (name.starts_with("snap-") && (name.ends_with(".cvs") || name.ends_with(".cvs.tmp")))
+}
+
+/// Whether `dir` holds a Convoy store (any file a store writes).
 pub(crate) fn has_store(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name == "LOCK" || name.ends_with(".cvl") || name.ends_with(".cvs")
-        })
-    })
+    std::fs::read_dir(dir)
+        .is_ok_and(|entries| entries.filter_map(Result::ok).any(|e| is_convoy_file(&e.file_name().to_string_lossy())))
 }
 
 fn no_store(dir: &Path) -> Failure {

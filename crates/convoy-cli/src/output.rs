@@ -130,6 +130,39 @@ impl Table {
     }
 }
 
+/// A list result: one JSON item per entity (its row plus what the command
+/// measured) and the matching text table row (the measures, then the
+/// entity's id, kind, status and name, then any trailing cells).
+pub(crate) struct Listing<'g> {
+    graph: &'g Graph,
+    items: Vec<Value>,
+    table: Table,
+}
+
+impl<'g> Listing<'g> {
+    /// An empty list; `measures` head the table before the entity columns.
+    pub(crate) fn new(graph: &'g Graph, measures: &[&'static str], trailing: &[&'static str]) -> Self {
+        let headers: Vec<&'static str> =
+            measures.iter().chain(&["id", "kind", "status", "name"]).chain(trailing).copied().collect();
+        Self { graph, items: Vec::new(), table: Table::new(&headers) }
+    }
+
+    /// Adds entity `id` with JSON measures `extra` and text cells `lead`
+    /// (before the entity's) and `tail` (after).
+    pub(crate) fn push(&mut self, id: EntityId, extra: Value, lead: Vec<String>, tail: Vec<String>) {
+        self.items.push(row_with(self.graph, id, extra));
+        let mut cells = lead;
+        cells.extend(Table::entity_cells(self.graph, id));
+        cells.extend(tail);
+        self.table.push(cells);
+    }
+
+    /// Prints the JSON array or the table.
+    pub(crate) fn print(self, json: bool) -> Result<(), Failure> {
+        if json { print_json(&Value::Array(self.items)) } else { print(&self.table.render()) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

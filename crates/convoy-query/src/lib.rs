@@ -55,7 +55,7 @@ pub use containment::{Ancestor, Descendant, UPWARD, ancestors, descendants};
 pub use error::QueryError;
 pub use find::{Cursor, CursorError, Find, Page, Sort, find};
 pub use rank::{RankOptions, Ranked, rank};
-pub use ready::{Blocked, blocked, open_blockers, ready};
+pub use ready::{Blocked, blocked, open_blockers, ready, ready_anywhere};
 pub use related::{Direction, Link, related};
 pub use render::{Format, render_bundle, render_container, render_ranking};
 pub use rollup::{Rollup, rollup};

@@ -77,6 +77,25 @@ pub fn ready(graph: &Graph, scope: EntityId, limit: Option<usize>) -> Result<Vec
     Ok(out)
 }
 
+/// Ready work everywhere: every open task with no open blocker, in the
+/// order of [`ready`], at most `limit`. Every task lies in exactly one
+/// workspace, so this is the workspaces' ready lists merged.
+/// O(open tasks × their `blocked_by` degree) plus sorting.
+#[must_use]
+pub fn ready_anywhere(graph: &Graph, limit: Option<usize>) -> Vec<EntityId> {
+    let mut out: Vec<EntityId> = graph
+        .ids_of_kind(EntityKind::Task)
+        .iter()
+        .copied()
+        .filter(|&t| is_open(graph, t) && !has_open_blocker(graph, t))
+        .collect();
+    out.sort_by_cached_key(|&t| urgency(graph, t));
+    if let Some(limit) = limit {
+        out.truncate(limit);
+    }
+    out
+}
+
 /// Open tasks in a workspace or project that wait on open blockers, in the
 /// same order as [`ready`], each with its open blockers.
 ///

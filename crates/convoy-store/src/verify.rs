@@ -219,7 +219,9 @@ fn check_segments(
     Ok(())
 }
 
-/// Loads every snapshot (checksums and decoding); returns the seqs that load.
+/// Reads every snapshot once and checks its checksums, sequence number and
+/// decoding; returns the ones that decode. Building each into a graph is
+/// left to [`build`], which needs it anyway.
 fn check_snapshots(
     storage: &dyn crate::storage::Storage,
     listing: &Listing,
@@ -227,19 +229,22 @@ fn check_snapshots(
 ) -> Result<Vec<(u64, PathBuf)>, OpenError> {
     let mut good = Vec::new();
     for (seq, path) in &listing.snapshots {
-        let bytes = storage.read(path).map_err(|e| IoError::new("read", path, e))?.len() as u64;
+        let bytes = storage.read(path).map_err(|e| IoError::new("read", path, e))?;
         let mut check = FileCheck {
             path: path.clone(),
             kind: FileKind::Snapshot { seq: *seq },
-            bytes,
+            bytes: bytes.len() as u64,
             items: 0,
             last_seq: Some(*seq),
             torn_tail: None,
             damage: None,
         };
-        match snapshot::load(storage, path, *seq)? {
-            Ok(graph) => {
-                check.items = graph.entity_count() as u64;
+        let decoded = snapshot::decode(&bytes).and_then(|(found, state)| {
+            if found == *seq { Ok(state) } else { Err((16, Damage::Sequence { expected: *seq, found })) }
+        });
+        match decoded {
+            Ok(state) => {
+                check.items = state.entities().len() as u64;
                 good.push((*seq, path.clone()));
             }
             Err((offset, damage)) => {
@@ -262,8 +267,23 @@ fn check_states(
     good: Vec<(u64, PathBuf)>,
     out: &mut Verification,
 ) -> Result<(), OpenError> {
-    let newest = good.last().map(|(seq, _)| *seq);
-    let Some(reference) = build(storage, listing, good.last(), out)? else { return Ok(()) };
+    // The newest snapshot that builds is the reference (the log alone when
+    // there is none); the ones older than it are compared with it.
+    let mut candidates = good.iter().rev();
+    let (newest, reference) = loop {
+        match candidates.next() {
+            Some(snap) => {
+                if let Some(graph) = build(storage, listing, Some(snap), out)? {
+                    break (Some(snap.0), graph);
+                }
+            }
+            None if good.is_empty() => match build(storage, listing, None, out)? {
+                Some(graph) => break (None, graph),
+                None => return Ok(()),
+            },
+            None => return Ok(()),
+        }
+    };
     out.snapshot = newest;
     out.entities = reference.entity_count();
     out.relationships = reference.relationship_count();
@@ -271,7 +291,7 @@ fn check_states(
         out.faults.push(Fault::Invariants(violations.to_string()));
     }
     let reference: State = reference.state();
-    for older in good.iter().rev().skip(1) {
+    for older in candidates {
         if let Some(graph) = build(storage, listing, Some(older), out)?
             && graph.state() != reference
         {
@@ -292,8 +312,15 @@ fn build(
     let (mut graph, after) = match snapshot {
         Some((seq, path)) => match snapshot::load(storage, path, *seq)? {
             Ok(graph) => (graph, *seq),
-            // Already reported by `check_snapshots`.
-            Err(_) => return Ok(None),
+            // It decoded (`check_snapshots`), so the graph refused its state.
+            Err((offset, damage)) => {
+                let found = at(path, offset, None, damage);
+                if let Some(f) = out.files.iter_mut().find(|f| &f.path == path) {
+                    f.damage = Some(found.clone());
+                }
+                out.faults.push(Fault::Damaged(found));
+                return Ok(None);
+            }
         },
         None => (Graph::new(), 0),
     };

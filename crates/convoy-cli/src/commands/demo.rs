@@ -10,7 +10,7 @@ use convoy_core::{EntityId, Graph, Slot};
 use convoy_query::{Format, RankOptions, rank, ready, render_bundle, render_container, render_ranking, task_bundle};
 use convoy_store::{Db, Options};
 
-use crate::progress;
+use crate::{open, progress};
 use serde_json::json;
 
 /// Median wall time of `f` over a few runs (the first one warms caches).
@@ -55,13 +55,6 @@ fn focus(graph: &Graph, tasks: &[EntityId]) -> Option<EntityId> {
         .or_else(|| tasks.first().copied())
 }
 
-/// Whether a file name is one a Convoy store writes.
-fn is_convoy_file(name: &str) -> bool {
-    name == "LOCK"
-        || (name.starts_with("log-") && name.ends_with(".cvl"))
-        || (name.starts_with("snap-") && (name.ends_with(".cvs") || name.ends_with(".cvs.tmp")))
-}
-
 /// Makes sure `dir` is empty, removing an earlier store if asked to.
 fn prepare(dir: &Path, replace: bool) -> anyhow::Result<()> {
     if !dir.exists() {
@@ -79,7 +72,7 @@ fn prepare(dir: &Path, replace: bool) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    if let Some(other) = names.iter().find(|n| !is_convoy_file(n)) {
+    if let Some(other) = names.iter().find(|n| !open::is_convoy_file(n)) {
         bail!("{} holds {other:?}, which is not a Convoy file: refusing to replace it", dir.display());
     }
     // Hold the store's lock while removing it, so a running handle is

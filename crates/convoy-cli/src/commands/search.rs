@@ -1,15 +1,13 @@
 //! `find` and `ready`: lists chosen by conditions rather than by a walk.
 
-use std::cmp::Reverse;
-
-use convoy_core::model::{Entity, EntityKind};
+use convoy_core::model::EntityKind;
 use convoy_core::{EntityId, Graph};
-use convoy_query::{Cursor, Find, find, ready};
+use convoy_query::{Cursor, Find, find, ready, ready_anywhere};
 use serde_json::{Value, json};
 
 use crate::cli::FindArgs;
 use crate::failure::Failure;
-use crate::output::{Table, print, print_json, row_with};
+use crate::output::{Listing, Table, print, print_json, row_with};
 use crate::parse;
 
 /// The cursor that continues after `id` in a by-id query.
@@ -61,16 +59,8 @@ pub(crate) fn find_command(graph: &Graph, args: &FindArgs, json: bool) -> Result
     print(&text)
 }
 
-/// Urgency order of ready work: priority (urgent first, none last), then
-/// oldest, then id — the order `convoy_query::ready` uses.
-fn urgency(graph: &Graph, id: EntityId) -> (Reverse<Option<convoy_core::model::Priority>>, i64, EntityId) {
-    let entity = graph.get(id);
-    let priority = entity.and_then(|e| e.data().as_task()).and_then(|t| t.priority);
-    (Reverse(priority), entity.map_or(0, |e| Entity::created_at(e).as_micros()), id)
-}
-
 /// `convoy ready [--project ID | --workspace ID] [--limit N]`; without a
-/// scope, ready work of every workspace, merged in urgency order.
+/// scope, ready work everywhere, in the same order.
 pub(crate) fn ready_command(
     graph: &Graph,
     project: Option<&str>,
@@ -85,30 +75,16 @@ pub(crate) fn ready_command(
     };
     let tasks = match scope {
         Some(scope) => ready(graph, scope, Some(limit))?,
-        None => {
-            let mut all = Vec::new();
-            for &ws in graph.ids_of_kind(EntityKind::Workspace) {
-                all.extend(ready(graph, ws, Some(limit))?);
-            }
-            all.sort_by_cached_key(|&t| urgency(graph, t));
-            all.truncate(limit);
-            all
-        }
+        None => ready_anywhere(graph, Some(limit)),
     };
-    if json {
-        let items = tasks.iter().enumerate().map(|(i, &id)| row_with(graph, id, json!({ "rank": i + 1 })));
-        return print_json(&Value::Array(items.collect()));
-    }
-    let mut table = Table::new(&["#", "priority", "id", "kind", "status", "name"]);
+    let mut list = Listing::new(graph, &["#", "priority"], &[]);
     for (i, &id) in tasks.iter().enumerate() {
         let priority = graph
             .get(id)
             .and_then(|e| e.data().as_task())
             .and_then(|t| t.priority)
             .map_or_else(|| "-".to_string(), |p| p.to_string());
-        let mut cells = vec![(i + 1).to_string(), priority];
-        cells.extend(Table::entity_cells(graph, id));
-        table.push(cells);
+        list.push(id, json!({ "rank": i + 1 }), vec![(i + 1).to_string(), priority], Vec::new());
     }
-    print(&table.render())
+    list.print(json)
 }

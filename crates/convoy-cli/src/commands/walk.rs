@@ -4,35 +4,27 @@
 
 use convoy_core::Graph;
 use convoy_query::{RankOptions, Traversal, ancestors, descendants, rank, related, traverse};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::cli::DirectionArg;
 use crate::failure::Failure;
-use crate::output::{Table, print, print_json, row_with};
+use crate::output::Listing;
 use crate::parse;
 
 fn ids(path: &[convoy_core::EntityId]) -> Vec<String> {
     path.iter().map(ToString::to_string).collect()
 }
 
-/// Prints `items` (JSON values, one per result) or `table`.
-fn emit(json: bool, items: Vec<Value>, table: &Table) -> Result<(), Failure> {
-    if json { print_json(&Value::Array(items)) } else { print(&table.render()) }
-}
-
 /// `convoy ancestors ID`.
 pub(crate) fn ancestors_command(graph: &Graph, id: &str, json: bool) -> Result<(), Failure> {
     let id = parse::id("id", id)?;
     let found = ancestors(graph, id)?;
-    let mut table = Table::new(&["depth", "via", "id", "kind", "status", "name"]);
-    let mut items = Vec::with_capacity(found.len());
+    let mut list = Listing::new(graph, &["depth", "via"], &[]);
     for a in &found {
-        items.push(row_with(graph, a.id, json!({ "depth": a.depth, "via": a.slot.to_string() })));
-        let mut cells = vec![a.depth.to_string(), a.slot.to_string()];
-        cells.extend(Table::entity_cells(graph, a.id));
-        table.push(cells);
+        let extra = json!({ "depth": a.depth, "via": a.slot.to_string() });
+        list.push(a.id, extra, vec![a.depth.to_string(), a.slot.to_string()], Vec::new());
     }
-    emit(json, items, &table)
+    list.print(json)
 }
 
 /// `convoy descendants ID [--kind K] [--depth N]`.
@@ -46,15 +38,11 @@ pub(crate) fn descendants_command(
     let id = parse::id("id", id)?;
     let kind = kind.map(parse::kind).transpose()?;
     let found = descendants(graph, id, kind, depth)?;
-    let mut table = Table::new(&["depth", "id", "kind", "status", "name"]);
-    let mut items = Vec::with_capacity(found.len());
+    let mut list = Listing::new(graph, &["depth"], &[]);
     for d in &found {
-        items.push(row_with(graph, d.id, json!({ "depth": d.depth })));
-        let mut cells = vec![d.depth.to_string()];
-        cells.extend(Table::entity_cells(graph, d.id));
-        table.push(cells);
+        list.push(d.id, json!({ "depth": d.depth }), vec![d.depth.to_string()], Vec::new());
     }
-    emit(json, items, &table)
+    list.print(json)
 }
 
 /// `convoy related ID [--rel R] [--kind K] [--direction D]`.
@@ -70,17 +58,14 @@ pub(crate) fn related_command(
     let relation = rel.map(parse::relation).transpose()?;
     let kind = kind.map(parse::kind).transpose()?;
     let found = related(graph, id, relation, kind, parse::direction(direction))?;
-    let mut table = Table::new(&["direction", "relation", "weight", "id", "kind", "status", "name"]);
-    let mut items = Vec::with_capacity(found.len());
+    let mut list = Listing::new(graph, &["direction", "relation", "weight"], &[]);
     for link in &found {
         let direction = format!("{:?}", link.direction).to_lowercase();
         let extra = json!({ "relation": link.relation.to_string(), "direction": direction, "weight": link.weight });
-        items.push(row_with(graph, link.id, extra));
-        let mut cells = vec![direction, link.relation.to_string(), format!("{:.2}", link.weight)];
-        cells.extend(Table::entity_cells(graph, link.id));
-        table.push(cells);
+        let lead = vec![direction, link.relation.to_string(), format!("{:.2}", link.weight)];
+        list.push(link.id, extra, lead, Vec::new());
     }
-    emit(json, items, &table)
+    list.print(json)
 }
 
 /// `convoy traverse ID --rel R[,R…] [--hops N] [--direction D] [--kind K]`.
@@ -103,16 +88,13 @@ pub(crate) fn traverse_command(
         limit: None,
     };
     let found = traverse(graph, id, &query)?;
-    let mut table = Table::new(&["distance", "id", "kind", "status", "name", "path"]);
-    let mut items = Vec::with_capacity(found.len());
+    let mut list = Listing::new(graph, &["distance"], &["path"]);
     for r in &found {
-        items.push(row_with(graph, r.id, json!({ "distance": r.distance, "path": ids(&r.path) })));
-        let mut cells = vec![r.distance.to_string()];
-        cells.extend(Table::entity_cells(graph, r.id));
-        cells.push(ids(&r.path).join(" → "));
-        table.push(cells);
+        let path = ids(&r.path);
+        let tail = vec![path.join(" → ")];
+        list.push(r.id, json!({ "distance": r.distance, "path": path }), vec![r.distance.to_string()], tail);
     }
-    emit(json, items, &table)
+    list.print(json)
 }
 
 /// `convoy rank ID [--top N]`.
@@ -120,13 +102,10 @@ pub(crate) fn rank_command(graph: &Graph, id: &str, top: usize, json: bool) -> R
     let id = parse::id("id", id)?;
     let options = RankOptions { top, ..RankOptions::default() };
     let found = rank(graph, id, &options)?;
-    let mut table = Table::new(&["#", "score", "id", "kind", "status", "name"]);
-    let mut items = Vec::with_capacity(found.len());
+    let mut list = Listing::new(graph, &["#", "score"], &[]);
     for (i, r) in found.iter().enumerate() {
-        items.push(row_with(graph, r.id, json!({ "score": r.score, "path": ids(&r.path) })));
-        let mut cells = vec![(i + 1).to_string(), format!("{:.3}", r.score)];
-        cells.extend(Table::entity_cells(graph, r.id));
-        table.push(cells);
+        let lead = vec![(i + 1).to_string(), format!("{:.3}", r.score)];
+        list.push(r.id, json!({ "score": r.score, "path": ids(&r.path) }), lead, Vec::new());
     }
-    emit(json, items, &table)
+    list.print(json)
 }

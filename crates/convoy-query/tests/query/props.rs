@@ -133,6 +133,11 @@ fn rollups_ready_and_blocked_equal_reference() {
                 prop_assert!(ready(graph, id, None).is_err());
             }
         }
+        let workspaces: Vec<EntityId> =
+            ids.iter().copied().filter(|&id| reference.kind(id) == EntityKind::Workspace).collect();
+        let want = reference.ready_anywhere(&workspaces);
+        prop_assert_eq!(convoy_query::ready_anywhere(graph, None), want.clone());
+        prop_assert_eq!(convoy_query::ready_anywhere(graph, Some(2)), want[..want.len().min(2)].to_vec());
         Ok(())
     });
 }

@@ -197,16 +197,28 @@ impl<'s> Ref<'s> {
             .map(|(t, _)| t)
             .filter(|&t| self.status(t).is_some_and(TaskStatus::is_open))
             .collect();
-        let key = |t: EntityId| {
-            let e = self.entity(t).unwrap();
-            (Reverse(e.data().as_task().unwrap().priority), e.created_at(), t)
-        };
         let mut ready: Vec<EntityId> = open.iter().copied().filter(|&t| self.open_blockers(t).is_empty()).collect();
-        ready.sort_by_key(|&t| key(t));
+        ready.sort_by_key(|&t| self.urgency(t));
         let mut blocked: Vec<(EntityId, Vec<EntityId>)> =
             open.iter().map(|&t| (t, self.open_blockers(t))).filter(|(_, b)| !b.is_empty()).collect();
-        blocked.sort_by_key(|(t, _)| key(*t));
+        blocked.sort_by_key(|(t, _)| self.urgency(*t));
         (ready, blocked)
+    }
+
+    /// Priority (urgent first), then age, then id.
+    fn urgency(
+        &self,
+        t: EntityId,
+    ) -> (Reverse<Option<convoy_core::model::Priority>>, convoy_core::Timestamp, EntityId) {
+        let e = self.entity(t).unwrap();
+        (Reverse(e.data().as_task().unwrap().priority), e.created_at(), t)
+    }
+
+    /// Every workspace's ready work, merged in urgency order.
+    pub(crate) fn ready_anywhere(&self, workspaces: &[EntityId]) -> Vec<EntityId> {
+        let mut all: Vec<EntityId> = workspaces.iter().flat_map(|&w| self.ready(w).0).collect();
+        all.sort_by_key(|&t| self.urgency(t));
+        all
     }
 }
 
